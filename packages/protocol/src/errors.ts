@@ -1,0 +1,39 @@
+/**
+ * Stable error codes of the Antara API. Every error response carries one of these in
+ * `error.code`; the HTTP status is fixed per code. docs/errors.md documents each one and a
+ * test keeps that table in step with this registry.
+ */
+export const ERROR_CODES = {
+  invalid_request: { status: 400, message: 'The request is malformed or missing a required field.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  unsupported_media_type: { status: 415, message: 'The Content-Type of the request is not accepted here.' },
+  payload_too_large: { status: 413, message: 'The request body is larger than allowed.' },
+  not_found: { status: 404, message: 'No such resource.' },
+  method_not_allowed: { status: 405, message: 'This method is not allowed on this resource.' },
+  invalid_token: { status: 401, message: 'The access token is missing, malformed, expired or revoked.' },
+  insufficient_scope: { status: 403, message: 'The token lacks the scope this call needs.' },
+  forbidden: { status: 403, message: 'You may not do this.' },
+  csrf_failed: { status: 403, message: 'The form was stale or forged; reload the page and try again.' },
+  rate_limited: { status: 429, message: 'Too many requests; wait before retrying.' },
+  invalid_code: { status: 400, message: 'The code is wrong.' },
+  code_expired: { status: 400, message: 'The code has expired, was used already, or has too many attempts.' },
+  challenge_locked: { status: 400, message: 'Too many wrong codes; request a new one.' },
+  invalid_grant: { status: 400, message: 'The code or refresh token is invalid, expired or already used.' },
+  handle_taken: { status: 409, message: 'That handle is already taken.' },
+  account_disabled: { status: 403, message: 'This account is disabled.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  service_unavailable: { status: 503, message: 'The service is not ready; try again shortly.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The body of every error response (CONTRACT §3). */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode | (string & {}); message: string; details?: unknown };
+  requestId: string;
+  retryAfter?: number;
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, value);
+}

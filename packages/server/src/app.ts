@@ -1,0 +1,77 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import { type AppContext, type AppDeps, createContext } from './context.js';
+import { installErrorHandler } from './errors/error-handler.js';
+import type { TypedApp } from './http/typed-app.js';
+import { registerEmailAuthRoutes } from './identity/routes/email-auth.js';
+import { registerProfileRoutes } from './identity/routes/profile.js';
+import { registerSessionAuthRoutes } from './identity/routes/session-auth.js';
+import { createUserIntrospector } from './identity/user-introspector.js';
+import { registerSystemRoutes } from './system/routes.js';
+
+export const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    // Why no form-action: the consent form's 303 goes to the app's redirect URI, and
+    // browsers apply form-action to that redirect.
+    frameAncestors: ["'none'"],
+  },
+};
+
+/** Builds the Antara HTTP app over the given deps. Never listens; main.ts does. */
+export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: AppContext }> {
+  const ctx = createContext(deps);
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: () => ctx.random.uuid(),
+    bodyLimit: deps.config.server.bodyLimitBytes,
+    trustProxy: deps.config.server.trustProxy,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Only JSON and form bodies are accepted; anything else is 415.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(helmet, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: deps.config.server.publicUrl.startsWith('https:'),
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: deps.config.server.bodyLimitBytes });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Antara API',
+        version: '1',
+        description: 'Privacy-first identity provider and messaging relay',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  installErrorHandler(app);
+
+  ctx.introspectors.push(createUserIntrospector(ctx.sessions));
+  registerSystemRoutes(app, ctx);
+  registerEmailAuthRoutes(app, ctx);
+  registerSessionAuthRoutes(app, ctx);
+  registerProfileRoutes(app, ctx);
+
+  return { app, ctx };
+}

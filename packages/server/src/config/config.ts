@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { ConfigError } from './config-error.js';
+import { type Env, readBool, readInt, readList, readOptional, readString, readUrl } from './readers.js';
+
+/** Every setting of Antara, parsed once at start-up and frozen. See docs/configuration.md. */
+export interface Config {
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string;
+    readonly trustProxy: boolean;
+    readonly bodyLimitBytes: number;
+    readonly logLevel: string;
+  };
+  readonly database:
+    | { readonly kind: 'sqlite'; readonly file: string }
+    | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
+  readonly redis: { readonly url: string | undefined };
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  readonly security: { readonly secret: string | undefined; readonly adminEmails: readonly string[] };
+  readonly webhooks: { readonly allowPrivate: boolean };
+  readonly ai: {
+    readonly baseUrl: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly model: string | undefined;
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function server(env: Env): Config['server'] {
+  const port = readInt(env, 'PORT', 8080, 0, 65535);
+  const host = readString(env, 'HOST', '0.0.0.0');
+  const publicUrl = readUrl(env, 'ANTARA_PUBLIC_URL', ['http:', 'https:'], 'https://id.example.com');
+  const logLevel = readString(env, 'ANTARA_LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      'ANTARA_LOG_LEVEL',
+      `"${logLevel}" is not a log level`,
+      `use one of ${LOG_LEVELS.join(', ')}`,
+    );
+  }
+  return {
+    host,
+    port,
+    publicUrl: (publicUrl?.origin ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    trustProxy: readBool(env, 'ANTARA_TRUST_PROXY', false),
+    bodyLimitBytes: readInt(env, 'ANTARA_BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
+    logLevel,
+  };
+}
+
+function database(env: Env): Config['database'] {
+  const url = readUrl(
+    env,
+    'ANTARA_DATABASE_URL',
+    ['postgres:', 'postgresql:', 'sqlite:'],
+    'postgres://user@host:5432/antara',
+  );
+  if (url && url.protocol !== 'sqlite:') {
+    return { kind: 'postgres', url: url.href, poolSize: readInt(env, 'ANTARA_DATABASE_POOL', 10, 1, 200) };
+  }
+  const dataDir = readString(env, 'ANTARA_DATA_DIR', './data');
+  const file = url ? decodeURIComponent(url.pathname) : path.join(dataDir, 'antara.sqlite');
+  return { kind: 'sqlite', file };
+}
+
+function mail(env: Env): Config['mail'] {
+  const smtp = readUrl(env, 'ANTARA_SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587');
+  return {
+    smtpUrl: smtp?.href,
+    from: readString(env, 'ANTARA_MAIL_FROM', 'Antara <no-reply@useantara.com>'),
+  };
+}
+
+function security(env: Env): Config['security'] {
+  const secret = readOptional(env, 'ANTARA_SECRET');
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError(
+      'ANTARA_SECRET',
+      'it is shorter than 32 characters',
+      'generate one with `openssl rand -base64 48`',
+    );
+  }
+  return { secret, adminEmails: readList(env, 'ANTARA_ADMIN_EMAILS').map((e) => e.toLowerCase()) };
+}
+
+function ai(env: Env): Config['ai'] {
+  const baseUrl = readUrl(env, 'ANTARA_AI_BASE_URL', ['http:', 'https:'], 'https://api.openai.com/v1');
+  return {
+    baseUrl: baseUrl?.href.replace(/\/$/, ''),
+    apiKey: readOptional(env, 'ANTARA_AI_API_KEY'),
+    model: readOptional(env, 'ANTARA_AI_MODEL'),
+  };
+}
+
+/** Parses the environment. Throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Env): Config {
+  const redis = readUrl(env, 'ANTARA_REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
+  return deepFreeze({
+    server: server(env),
+    database: database(env),
+    redis: { url: redis?.href },
+    mail: mail(env),
+    security: security(env),
+    webhooks: { allowPrivate: readBool(env, 'ANTARA_WEBHOOK_ALLOW_PRIVATE', false) },
+    ai: ai(env),
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

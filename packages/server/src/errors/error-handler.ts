@@ -1,0 +1,83 @@
+import type { ErrorEnvelope } from '@antara/protocol';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AntaraError } from './antara-error.js';
+
+/** How an error is rendered for a route: the Antara envelope (default) or an HTML page. */
+export type ErrorDialect = 'envelope' | 'html';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    errorDialect?: ErrorDialect;
+  }
+}
+
+/** Renders an error as HTML for page routes. Set by the pages plugin. */
+export type HtmlErrorRenderer = (error: AntaraError, request: FastifyRequest, reply: FastifyReply) => unknown;
+
+const FASTIFY_CODES: Record<string, () => AntaraError> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new AntaraError('unsupported_media_type'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new AntaraError('invalid_request', 'Content-Length does not match.'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new AntaraError('payload_too_large'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new AntaraError('invalid_json', 'The JSON body is empty.'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new AntaraError('invalid_json'),
+  FST_ERR_BAD_URL: () => new AntaraError('invalid_request', 'The URL is malformed.'),
+  FST_ERR_ASYNC_CONSTRAINT: () => new AntaraError('invalid_request'),
+};
+
+/** Turns anything thrown into an AntaraError; unknown faults become internal_error. */
+export function toAntaraError(error: unknown): AntaraError {
+  if (error instanceof AntaraError) return error;
+  const fastifyError = error as FastifyError & { validationContext?: string };
+  if (fastifyError?.validation) {
+    const where = fastifyError.validationContext ?? 'body';
+    const first = fastifyError.validation[0];
+    const field = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : undefined;
+    const unknown =
+      first?.keyword === 'additionalProperties' ? (first.params?.additionalProperty as string) : undefined;
+    const message = unknown
+      ? `Unknown field "${unknown}" in ${where}.`
+      : `Invalid ${where}${field ? ` field "${field}"` : ''}: ${first?.message ?? 'does not match the schema'}.`;
+    return new AntaraError('invalid_request', message);
+  }
+  const mapped = fastifyError?.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return mapped();
+  if (error instanceof SyntaxError) return new AntaraError('invalid_json');
+  if (fastifyError?.statusCode === 429) return new AntaraError('rate_limited');
+  if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new AntaraError('invalid_request', fastifyError.message);
+  }
+  return new AntaraError('internal_error');
+}
+
+export function envelopeFor(error: AntaraError, requestId: string): ErrorEnvelope {
+  const body: ErrorEnvelope = { error: { code: error.code, message: error.message }, requestId };
+  if (error.extra.details !== undefined) body.error.details = error.extra.details;
+  if (error.extra.retryAfter !== undefined) body.retryAfter = error.extra.retryAfter;
+  return body;
+}
+
+/** The single place where errors become HTTP responses. */
+export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlErrorRenderer): void {
+  app.setErrorHandler((raw, request, reply) => {
+    const error = toAntaraError(raw);
+    if (error.code === 'internal_error') request.log.error({ err: raw }, 'unhandled error');
+    reply.status(error.status);
+    if (error.extra.retryAfter !== undefined) reply.header('retry-after', String(error.extra.retryAfter));
+    for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
+    if (request.routeOptions.config?.errorDialect === 'html' && renderHtml) {
+      return renderHtml(error, request, reply);
+    }
+    return reply
+      .type('application/json; charset=utf-8')
+      .serializer(JSON.stringify)
+      .send(envelopeFor(error, request.id));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new AntaraError(
+      'not_found',
+      `No route for ${request.method} ${request.url.split('?')[0]}.`,
+    );
+    reply.status(404).type('application/json; charset=utf-8').send(envelopeFor(error, request.id));
+  });
+}

@@ -1,0 +1,27 @@
+import type { FastifyReply } from 'fastify';
+import { rateLimited } from '../errors/antara-error.js';
+import type { RateLimiter } from '../ratelimit/rate-limiter.js';
+
+export interface RatePolicy {
+  /** What is counted, e.g. `email-start:ip`. */
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Counts one hit against a policy for a subject. Sets the RateLimit headers
+ * (draft-ietf-httpapi-ratelimit-headers) and throws 429 with retryAfter when over budget.
+ */
+export async function enforceRate(
+  limiter: RateLimiter,
+  reply: FastifyReply,
+  policy: RatePolicy,
+  subject: string,
+): Promise<void> {
+  const outcome = await limiter.hit(`${policy.name}:${subject}`, policy.limit, policy.windowMs);
+  reply.header('ratelimit-limit', String(outcome.limit));
+  reply.header('ratelimit-remaining', String(outcome.remaining));
+  reply.header('ratelimit-reset', String(outcome.resetSeconds));
+  if (!outcome.allowed) throw rateLimited(outcome.resetSeconds);
+}

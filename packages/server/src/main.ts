@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// The only file that reads process.env, listens and handles signals.
+import { Command } from 'commander';
+import { buildApp } from './app.js';
+import { addUserCommands } from './cli/user-commands.js';
+import { loadConfig } from './config/config.js';
+import { ConfigError } from './config/config-error.js';
+import { createContext } from './context.js';
+import { every, purgeExpired } from './jobs/purge-expired.js';
+import { openRuntime } from './runtime.js';
+import { migrateToLatest, openStorage } from './storage/database.js';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function config() {
+  return loadConfig(process.env);
+}
+
+async function serve(): Promise<void> {
+  const cfg = config();
+  const runtime = await openRuntime(cfg, say);
+  const { app, ctx } = await buildApp({ ...runtime, logger: { level: cfg.server.logLevel } });
+  const stopPurge = every(
+    10 * 60_000,
+    () => purgeExpired(ctx),
+    (error) => app.log.error({ err: error }, 'purge failed'),
+  );
+  await app.listen({ host: cfg.server.host, port: cfg.server.port });
+  say(`Antara listening on ${cfg.server.publicUrl} (database ${runtime.storage.description})`);
+  say(
+    cfg.mail.smtpUrl
+      ? `Sign-in codes are mailed through ${new URL(cfg.mail.smtpUrl).host}.`
+      : 'No ANTARA_SMTP_URL: sign-in codes appear in this log as "[mail] …" lines.',
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: finishing in-flight requests…`);
+    stopPurge();
+    await app.close();
+    await runtime.close();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+const program = new Command('antara').description('Antara identity provider').showHelpAfterError();
+
+program.command('serve').description('run the server (the default)').action(serve);
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const storage = await openStorage(config().database);
+    try {
+      const applied = await migrateToLatest(storage);
+      say(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await storage.close();
+    }
+  });
+
+addUserCommands(program, async (work) => {
+  const runtime = await openRuntime(config(), (line) => process.stderr.write(`${line}\n`));
+  try {
+    await work(createContext(runtime));
+  } finally {
+    await runtime.close();
+  }
+});
+
+program
+  .parseAsync(process.argv.length > 2 ? process.argv : [...process.argv, 'serve'])
+  .catch((error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`Antara cannot start. ${error.message}\n`);
+    else process.stderr.write(`antara: ${(error as Error).message ?? error}\n`);
+    process.exit(1);
+  });

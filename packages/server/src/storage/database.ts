@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config/config.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+/** What a dialect can do, so that code branches on abilities rather than on names. */
+export interface Capabilities {
+  /** `SELECT … FOR UPDATE SKIP LOCKED`: several workers can lease rows concurrently. */
+  readonly supportsSkipLocked: boolean;
+  /** Only one writer at a time; concurrent workers must be a single process. */
+  readonly singleWriter: boolean;
+}
+
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly capabilities: Capabilities;
+  readonly description: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+export class DatabaseUnreachableError extends Error {
+  constructor(description: string, cause: unknown) {
+    super(
+      `cannot reach the database ${description}: ${(cause as Error)?.message ?? cause}. ` +
+        'Fix: check ANTARA_DATABASE_URL and that the server is running (Antara never falls back to SQLite).',
+    );
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+export async function openStorage(config: Config['database']): Promise<Storage> {
+  return config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, config.poolSize);
+}
+
+function openSqlite(file: string): Storage {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // A 2xx means the write is on disk: FULL fsyncs the WAL on every commit.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    capabilities: { supportsSkipLocked: false, singleWriter: true },
+    description: `sqlite:${file}`,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Storage> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    // bigint columns hold epoch milliseconds, well inside Number's safe range.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const description = `postgres:${new URL(url).host}${new URL(url).pathname}`;
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new DatabaseUnreachableError(description, error);
+  }
+  return {
+    db,
+    capabilities: { supportsSkipLocked: true, singleWriter: false },
+    description,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Applies every pending migration in order. Safe to run from several processes at once. */
+export async function migrateToLatest(storage: Storage): Promise<string[]> {
+  const migrator = new Migrator({ db: storage.db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on 127.0.0.1 that keeps every mail it receives. */
+export interface SmtpPeer {
+  url: string;
+  mails: ReceivedMail[];
+  /** Resolves with the next (or an already received, unclaimed) mail to an address. */
+  nextMailTo(address: string, timeoutMs?: number): Promise<ReceivedMail>;
+  /** The 6-digit code in the newest mail to an address. */
+  codeFor(address: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startSmtpPeer(): Promise<SmtpPeer> {
+  const mails: ReceivedMail[] = [];
+  const claimed = new Set<ReceivedMail>();
+  const waiters: Array<() => void> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        raw += chunk;
+      });
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw });
+        for (const wake of waiters.splice(0)) wake();
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+
+  async function nextMailTo(address: string, timeoutMs = 10_000): Promise<ReceivedMail> {
+    const wanted = address.toLowerCase();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const mail = mails.find((m) => !claimed.has(m) && m.to.includes(wanted));
+      if (mail) {
+        claimed.add(mail);
+        return mail;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no mail to ${address} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    nextMailTo,
+    async codeFor(address) {
+      const mail = await nextMailTo(address);
+      const match = /sign-in code is (\d{6})/.exec(mail.raw);
+      if (!match?.[1]) throw new Error(`no code in the mail to ${address}`);
+      return match[1];
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
