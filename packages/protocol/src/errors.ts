@@ -19,6 +19,11 @@ export const ERROR_CODES = {
   code_expired: { status: 400, message: 'The code has expired, was used already, or has too many attempts.' },
   challenge_locked: { status: 400, message: 'Too many wrong codes; request a new one.' },
   invalid_grant: { status: 400, message: 'The code or refresh token is invalid, expired or already used.' },
+  invalid_scope: {
+    status: 400,
+    message: 'A requested scope is unknown or more than this credential may grant.',
+  },
+  invalid_client: { status: 401, message: 'The client id or secret is wrong, revoked or does not match.' },
   handle_taken: { status: 409, message: 'That handle is already taken.' },
   account_disabled: { status: 403, message: 'This account is disabled.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },

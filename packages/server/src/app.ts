@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
+import { createAppIntrospector } from './apps/app-introspector.js';
 import { type AppContext, type AppDeps, createContext } from './context.js';
 import { installErrorHandler } from './errors/error-handler.js';
 import type { TypedApp } from './http/typed-app.js';
@@ -67,7 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
   });
   installErrorHandler(app);
 
-  ctx.introspectors.push(createUserIntrospector(ctx.sessions));
+  ctx.introspectors.push(createUserIntrospector(ctx.sessions), createAppIntrospector(ctx.appSessions));
   registerSystemRoutes(app, ctx);
   registerEmailAuthRoutes(app, ctx);
   registerSessionAuthRoutes(app, ctx);

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { type AppSessions, createAppSessions } from './apps/app-sessions.js';
 import type { Config } from './config/config.js';
 import { createEmailLogin, type EmailLogin } from './identity/email-login.js';
 import { createUserSessions, type UserSessions } from './identity/sessions.js';
@@ -35,6 +36,7 @@ export interface AppContext {
   secret: string;
   emailLogin: EmailLogin;
   sessions: UserSessions;
+  appSessions: AppSessions;
   /** Token kinds `POST /auth/introspect` understands; domains add theirs. */
   introspectors: Introspector[];
 }
@@ -62,6 +64,7 @@ export function createContext(deps: AppDeps): AppContext {
       publicUrl: deps.config.server.publicUrl,
     }),
     sessions,
+    appSessions: createAppSessions({ repos, clock, random }),
     introspectors: [],
   };
 }

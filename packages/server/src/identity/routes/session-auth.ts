@@ -22,6 +22,8 @@ export const IntrospectionSchema = Type.Object({
   exp: Type.Optional(Type.Integer()),
   iat: Type.Optional(Type.Integer()),
   user: Type.Optional(UserProfileSchema),
+  app: Type.Optional(Type.Object({ appId: Type.String(), name: Type.String() })),
+  apiKeyId: Type.Optional(Type.String()),
 });
 
 export function registerSessionAuthRoutes(app: TypedApp, ctx: AppContext): void {

@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { type ApiKeyRepository, createApiKeyRepository } from './api-keys.js';
+import { type AppTokenRepository, createAppTokenRepository } from './app-tokens.js';
+import { type AppRepository, createAppRepository } from './apps.js';
+import { type AuditLogRepository, createAuditLogRepository } from './audit-log.js';
 import { createEmailChallengeRepository, type EmailChallengeRepository } from './email-challenges.js';
 import { createUserSessionRepository, type UserSessionRepository } from './user-sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
@@ -9,6 +13,10 @@ export interface Repositories {
   users: UserRepository;
   emailChallenges: EmailChallengeRepository;
   userSessions: UserSessionRepository;
+  apps: AppRepository;
+  apiKeys: ApiKeyRepository;
+  appTokens: AppTokenRepository;
+  auditLog: AuditLogRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -16,5 +24,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     users: createUserRepository(db),
     emailChallenges: createEmailChallengeRepository(db),
     userSessions: createUserSessionRepository(db),
+    apps: createAppRepository(db),
+    apiKeys: createApiKeyRepository(db),
+    appTokens: createAppTokenRepository(db),
+    auditLog: createAuditLogRepository(db),
   };
 }

@@ -1,0 +1,77 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AppTokensTable, Database } from '../schema.js';
+import type { AppRow } from './apps.js';
+
+export type AppTokenRow = Selectable<AppTokensTable>;
+
+export interface AppTokenWithApp {
+  token: AppTokenRow;
+  app: AppRow;
+}
+
+export interface AppTokenRepository {
+  insert(row: AppTokenRow): Promise<void>;
+  /** The live token with this hash and its app, or undefined. The key it came from must be live too. */
+  findLiveByHash(tokenHash: string, now: number): Promise<AppTokenWithApp | undefined>;
+  deleteExpired(before: number): Promise<number>;
+}
+
+export function createAppTokenRepository(db: Kysely<Database>): AppTokenRepository {
+  return {
+    async insert(row) {
+      await db.insertInto('app_tokens').values(row).execute();
+    },
+    async findLiveByHash(tokenHash, now) {
+      const row = await db
+        .selectFrom('app_tokens as t')
+        .innerJoin('apps as a', 'a.id', 't.app_id')
+        .innerJoin('api_keys as k', 'k.id', 't.api_key_id')
+        .selectAll('t')
+        .select([
+          'a.owner_user_id as a_owner_user_id',
+          'a.name as a_name',
+          'a.homepage_url as a_homepage_url',
+          'a.redirect_uris as a_redirect_uris',
+          'a.trust_level as a_trust_level',
+          'a.moderation_state as a_moderation_state',
+          'a.created_at as a_created_at',
+          'a.updated_at as a_updated_at',
+        ])
+        .where('t.token_hash', '=', tokenHash)
+        .where('t.revoked_at', 'is', null)
+        .where('t.expires_at', '>', now)
+        .where('k.revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const {
+        a_owner_user_id,
+        a_name,
+        a_homepage_url,
+        a_redirect_uris,
+        a_trust_level,
+        a_moderation_state,
+        a_created_at,
+        a_updated_at,
+        ...token
+      } = row;
+      return {
+        token,
+        app: {
+          id: token.app_id,
+          owner_user_id: a_owner_user_id,
+          name: a_name,
+          homepage_url: a_homepage_url,
+          redirect_uris: a_redirect_uris,
+          trust_level: a_trust_level,
+          moderation_state: a_moderation_state,
+          created_at: a_created_at,
+          updated_at: a_updated_at,
+        },
+      };
+    },
+    async deleteExpired(before) {
+      const result = await db.deleteFrom('app_tokens').where('expires_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
