@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './events.js';
 export * from './scopes.js';
 export * from './tokens.js';
 export * from './wire.js';
