@@ -6,6 +6,7 @@ import { cryptoRandom } from './lib/random.js';
 import { createLogMailer } from './mail/log-mailer.js';
 import type { Mailer } from './mail/mailer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
+import { createDisabledRateLimiter } from './ratelimit/disabled-rate-limiter.js';
 import { createMemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import { createRedisRateLimiter } from './ratelimit/redis-rate-limiter.js';
@@ -25,9 +26,8 @@ export async function openRuntime(
     const mailer: Mailer = config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
       : createLogMailer(log);
-    const rateLimiter: RateLimiter = config.redis.url
-      ? await createRedisRateLimiter(config.redis.url)
-      : createMemoryRateLimiter(clock);
+    const rateLimiter = await openRateLimiter(config, clock);
+    if (!config.security.rateLimits) log('ANTARA_RATE_LIMITS=off: no rate limit is enforced.');
     return {
       config,
       storage,
@@ -45,4 +45,10 @@ export async function openRuntime(
     await storage.close();
     throw error;
   }
+}
+
+async function openRateLimiter(config: Config, clock: Clock): Promise<RateLimiter> {
+  if (!config.security.rateLimits) return createDisabledRateLimiter();
+  if (config.redis.url) return createRedisRateLimiter(config.redis.url);
+  return createMemoryRateLimiter(clock);
 }

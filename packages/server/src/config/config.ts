@@ -17,7 +17,12 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
   readonly redis: { readonly url: string | undefined };
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
-  readonly security: { readonly secret: string | undefined; readonly adminEmails: readonly string[] };
+  readonly security: {
+    readonly secret: string | undefined;
+    readonly adminEmails: readonly string[];
+    /** ANTARA_RATE_LIMITS (default on); off only for load benchmarks or behind a gateway that limits. */
+    readonly rateLimits: boolean;
+  };
   readonly webhooks: { readonly allowPrivate: boolean };
   readonly ai: {
     readonly baseUrl: string | undefined;
@@ -82,7 +87,11 @@ function security(env: Env): Config['security'] {
       'generate one with `openssl rand -base64 48`',
     );
   }
-  return { secret, adminEmails: readList(env, 'ANTARA_ADMIN_EMAILS').map((e) => e.toLowerCase()) };
+  return {
+    secret,
+    adminEmails: readList(env, 'ANTARA_ADMIN_EMAILS').map((e) => e.toLowerCase()),
+    rateLimits: readBool(env, 'ANTARA_RATE_LIMITS', true),
+  };
 }
 
 function ai(env: Env): Config['ai'] {

@@ -12,6 +12,7 @@ export interface RatePolicy {
 /**
  * Counts one hit against a policy for a subject. Sets the RateLimit headers
  * (draft-ietf-httpapi-ratelimit-headers) and throws 429 with retryAfter when over budget.
+ * Does nothing when the operator turned rate limits off (ANTARA_RATE_LIMITS=off).
  */
 export async function enforceRate(
   limiter: RateLimiter,
@@ -19,6 +20,8 @@ export async function enforceRate(
   policy: RatePolicy,
   subject: string,
 ): Promise<void> {
+  // Why return early: with ANTARA_RATE_LIMITS=off no budget exists, so no header may claim one.
+  if (limiter.enforcing === false) return;
   const outcome = await limiter.hit(`${policy.name}:${subject}`, policy.limit, policy.windowMs);
   reply.header('ratelimit-limit', String(outcome.limit));
   reply.header('ratelimit-remaining', String(outcome.remaining));

@@ -12,6 +12,8 @@ export interface RateLimitResult {
  * ANTARA_REDIS_URL is set, so that every instance shares one budget.
  */
 export interface RateLimiter {
+  /** False when ANTARA_RATE_LIMITS=off; absent means the limiter enforces. */
+  readonly enforcing?: boolean;
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
   close(): Promise<void>;
 }
