@@ -1,9 +1,14 @@
 import type { ErrorEnvelope } from '@antara/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AntaraError } from './antara-error.js';
+import { sendOAuthError, speaksOAuthWire } from './oauth-dialect.js';
 
-/** How an error is rendered for a route: the Antara envelope (default) or an HTML page. */
-export type ErrorDialect = 'envelope' | 'html';
+/**
+ * How an error is rendered for a route: the Antara envelope (default), an HTML page, or for
+ * OAuth-style endpoints ('oauth') the RFC 6749 §5.2 body whenever the caller speaks that wire
+ * format (form-encoded body or HTTP Basic), the envelope otherwise.
+ */
+export type ErrorDialect = 'envelope' | 'html' | 'oauth';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -67,6 +72,9 @@ export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlError
     for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
     if (request.routeOptions.config?.errorDialect === 'html' && renderHtml) {
       return renderHtml(error, request, reply);
+    }
+    if (request.routeOptions.config?.errorDialect === 'oauth' && speaksOAuthWire(request)) {
+      return sendOAuthError(error, request, reply);
     }
     return reply
       .type('application/json; charset=utf-8')
