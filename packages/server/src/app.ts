@@ -6,8 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { createAppIntrospector } from './apps/app-introspector.js';
 import { type AppContext, type AppDeps, createContext } from './context.js';
-import { installErrorHandler } from './errors/error-handler.js';
+import { installErrorHandler, renderFrameworkError } from './errors/error-handler.js';
 import type { TypedApp } from './http/typed-app.js';
+import { buildValidator, parseForm } from './http/validation.js';
 import { registerEmailAuthRoutes } from './identity/routes/email-auth.js';
 import { registerProfileRoutes } from './identity/routes/profile.js';
 import { registerSessionAuthRoutes } from './identity/routes/session-auth.js';
@@ -39,7 +40,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
     bodyLimit: deps.config.server.bodyLimitBytes,
     trustProxy: deps.config.server.trustProxy,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
+    frameworkErrors: renderFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -55,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
     strictTransportSecurity: deps.config.server.publicUrl.startsWith('https:'),
   });
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: deps.config.server.bodyLimitBytes });
+  await app.register(formbody, { bodyLimit: deps.config.server.bodyLimitBytes, parser: parseForm });
   await app.register(swagger, {
     openapi: {
       info: {

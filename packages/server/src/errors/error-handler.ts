@@ -1,5 +1,6 @@
 import type { ErrorEnvelope } from '@antara/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Router from 'find-my-way';
 import { AntaraError } from './antara-error.js';
 import { sendOAuthError, speaksOAuthWire } from './oauth-dialect.js';
 
@@ -27,6 +28,8 @@ const FASTIFY_CODES: Record<string, () => AntaraError> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: () => new AntaraError('invalid_json', 'The JSON body is empty.'),
   FST_ERR_CTP_INVALID_JSON_BODY: () => new AntaraError('invalid_json'),
   FST_ERR_BAD_URL: () => new AntaraError('invalid_request', 'The URL is malformed.'),
+  FST_ERR_MAX_PARAM_LENGTH: () =>
+    new AntaraError('invalid_request', 'A path segment of the URL is too long.'),
   FST_ERR_ASYNC_CONSTRAINT: () => new AntaraError('invalid_request'),
 };
 
@@ -62,30 +65,74 @@ export function envelopeFor(error: AntaraError, requestId: string): ErrorEnvelop
   return body;
 }
 
-/** The single place where errors become HTTP responses. */
+function statusAndHeaders(error: AntaraError, reply: FastifyReply): void {
+  reply.status(error.status);
+  if (error.extra.retryAfter !== undefined) reply.header('retry-after', String(error.extra.retryAfter));
+  for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
+}
+
+function sendEnvelope(error: AntaraError, request: FastifyRequest, reply: FastifyReply) {
+  statusAndHeaders(error, reply);
+  return reply
+    .type('application/json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(envelopeFor(error, request.id));
+}
+
+/**
+ * Fastify `frameworkErrors`: failures before routing (a malformed URL) get the envelope too.
+ * No hook has run yet, so the request id header is set here.
+ */
+export function renderFrameworkError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  sendEnvelope(toAntaraError(raw), request, reply);
+}
+
+/** Remembers the methods of every route, so that a known path with another method is a 405. */
+function methodsByPath(app: FastifyInstance): (path: string) => string[] {
+  const router = Router();
+  const seen = new Set<string>();
+  const methods = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const key = `${method} ${route.url}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      methods.add(method);
+      router.on(method as Router.HTTPMethod, route.url, () => undefined);
+    }
+  });
+  return (path) => [...methods].filter((method) => router.find(method as Router.HTTPMethod, path)).sort();
+}
+
+/** The single place where errors become HTTP responses. Call it before routes are registered. */
 export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlErrorRenderer): void {
+  const allowedMethods = methodsByPath(app);
   app.setErrorHandler((raw, request, reply) => {
     const error = toAntaraError(raw);
     if (error.code === 'internal_error') request.log.error({ err: raw }, 'unhandled error');
-    reply.status(error.status);
-    if (error.extra.retryAfter !== undefined) reply.header('retry-after', String(error.extra.retryAfter));
-    for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
     if (request.routeOptions.config?.errorDialect === 'html' && renderHtml) {
+      statusAndHeaders(error, reply);
       return renderHtml(error, request, reply);
     }
     if (request.routeOptions.config?.errorDialect === 'oauth' && speaksOAuthWire(request)) {
       return sendOAuthError(error, request, reply);
     }
-    return reply
-      .type('application/json; charset=utf-8')
-      .serializer(JSON.stringify)
-      .send(envelopeFor(error, request.id));
+    return sendEnvelope(error, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = new AntaraError(
-      'not_found',
-      `No route for ${request.method} ${request.url.split('?')[0]}.`,
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      const error = new AntaraError('method_not_allowed', `${request.method} is not allowed on ${path}.`, {
+        headers: { allow: allowed.join(', ') },
+      });
+      return sendEnvelope(error, request, reply);
+    }
+    return sendEnvelope(
+      new AntaraError('not_found', `No route for ${request.method} ${path}.`),
+      request,
+      reply,
     );
-    reply.status(404).type('application/json; charset=utf-8').send(envelopeFor(error, request.id));
   });
 }

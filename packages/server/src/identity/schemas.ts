@@ -27,10 +27,11 @@ export const UserSessionSchema = Type.Object({
 export const EmailSchema = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 export const ChallengeIdSchema = Type.String({ format: 'uuid' });
 export const HandleSchema = Type.String({ pattern: HANDLE_PATTERN, minLength: 3, maxLength: 32 });
+/** At least one visible character (it is stored trimmed), no control characters. */
 export const DisplayNameSchema = Type.String({
   minLength: 1,
   maxLength: 80,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+  pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$',
 });
 /** Opaque tokens: printable ASCII only, bounded. */
 export const OpaqueTokenSchema = Type.String({ minLength: 1, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' });
