@@ -24,6 +24,11 @@ export const ERROR_CODES = {
     message: 'A requested scope is unknown or more than this credential may grant.',
   },
   invalid_client: { status: 401, message: 'The client id or secret is wrong, revoked or does not match.' },
+  invalid_redirect_uri: {
+    status: 400,
+    message: 'A redirect URI is not an https URL (or http on loopback), or has a fragment or wildcard.',
+  },
+  limit_reached: { status: 409, message: 'You have as many of these as an account or app may hold.' },
   handle_taken: { status: 409, message: 'That handle is already taken.' },
   account_disabled: { status: 403, message: 'This account is disabled.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
