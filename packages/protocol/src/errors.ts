@@ -29,6 +29,50 @@ export const ERROR_CODES = {
     message: 'A redirect URI is not an https URL (or http on loopback), or has a fragment or wildcard.',
   },
   limit_reached: { status: 409, message: 'You have as many of these as an account or app may hold.' },
+  redirect_uri_mismatch: {
+    status: 400,
+    message: 'The redirect_uri is not one of the URIs registered for this app.',
+  },
+  unsupported_response_type: { status: 400, message: 'Only response_type=code is supported.' },
+  unsupported_grant_type: {
+    status: 400,
+    message: 'Only the authorization_code and refresh_token grant types are supported here.',
+  },
+  webhook_url_refused: {
+    status: 400,
+    message: 'The webhook URL is not allowed: it must be https and reach a public address.',
+  },
+  unknown_event_type: { status: 400, message: 'An event name is not in the webhook event catalogue.' },
+  webhook_disabled: { status: 409, message: 'The webhook endpoint is disabled; enable it first.' },
+  delivery_in_progress: {
+    status: 409,
+    message: 'This delivery is being attempted right now; try again shortly.',
+  },
+  recipient_not_found: {
+    status: 404,
+    message: 'No one with this address has approved this sender for messages.',
+  },
+  grant_revoked: {
+    status: 403,
+    message: 'The person revoked this app, so the address no longer takes its messages.',
+  },
+  messages_not_granted: {
+    status: 403,
+    message: 'The person did not allow this app to send them messages (messages.send).',
+  },
+  recipient_muted: { status: 403, message: 'The person has muted messages from this sender.' },
+  idempotency_key_required: {
+    status: 400,
+    message: 'Send an Idempotency-Key header (1 to 255 printable ASCII characters).',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    message: 'This Idempotency-Key was already used with a different request.',
+  },
+  idempotency_request_in_progress: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+  },
   handle_taken: { status: 409, message: 'That handle is already taken.' },
   account_disabled: { status: 403, message: 'This account is disabled.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },

@@ -5,6 +5,10 @@ import { type AppTokenRepository, createAppTokenRepository } from './app-tokens.
 import { type AppRepository, createAppRepository } from './apps.js';
 import { type AuditLogRepository, createAuditLogRepository } from './audit-log.js';
 import { createEmailChallengeRepository, type EmailChallengeRepository } from './email-challenges.js';
+import { createGrantRepository, type GrantRepository } from './grants.js';
+import { createOAuthCodeRepository, type OAuthCodeRepository } from './oauth-codes.js';
+import { createOAuthTokenRepository, type OAuthTokenRepository } from './oauth-tokens.js';
+import { createSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
 import { createUserSessionRepository, type UserSessionRepository } from './user-sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
 
@@ -17,6 +21,10 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   appTokens: AppTokenRepository;
   auditLog: AuditLogRepository;
+  grants: GrantRepository;
+  oauthCodes: OAuthCodeRepository;
+  oauthTokens: OAuthTokenRepository;
+  signingKeys: SigningKeyRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -28,5 +36,9 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     apiKeys: createApiKeyRepository(db),
     appTokens: createAppTokenRepository(db),
     auditLog: createAuditLogRepository(db),
+    grants: createGrantRepository(db),
+    oauthCodes: createOAuthCodeRepository(db),
+    oauthTokens: createOAuthTokenRepository(db),
+    signingKeys: createSigningKeyRepository(db),
   };
 }
