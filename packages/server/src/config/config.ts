@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseCidr } from '../webhooks/ip-address.js';
 import { ConfigError } from './config-error.js';
 import { type Env, readBool, readInt, readList, readOptional, readString, readUrl } from './readers.js';
 
@@ -23,7 +24,12 @@ export interface Config {
     /** ANTARA_RATE_LIMITS (default on); off only for load benchmarks or behind a gateway that limits. */
     readonly rateLimits: boolean;
   };
-  readonly webhooks: { readonly allowPrivate: boolean };
+  readonly webhooks: {
+    /** ANTARA_WEBHOOK_ALLOW_PRIVATE: loopback, private, link-local, CGNAT and ULA destinations allowed. */
+    readonly allowPrivate: boolean;
+    /** ANTARA_WEBHOOK_ALLOW_CIDRS: blocks webhooks may reach whatever their class. */
+    readonly allowCidrs: readonly string[];
+  };
   readonly ai: {
     readonly baseUrl: string | undefined;
     readonly apiKey: string | undefined;
@@ -103,6 +109,19 @@ function ai(env: Env): Config['ai'] {
   };
 }
 
+function webhooks(env: Env): Config['webhooks'] {
+  const allowCidrs = readList(env, 'ANTARA_WEBHOOK_ALLOW_CIDRS');
+  const bad = allowCidrs.find((block) => parseCidr(block) === null);
+  if (bad !== undefined) {
+    throw new ConfigError(
+      'ANTARA_WEBHOOK_ALLOW_CIDRS',
+      `"${bad}" is not an address block`,
+      'list blocks like 10.20.0.0/16,fd12:3456::/48',
+    );
+  }
+  return { allowPrivate: readBool(env, 'ANTARA_WEBHOOK_ALLOW_PRIVATE', false), allowCidrs };
+}
+
 /** Parses the environment. Throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env): Config {
   const redis = readUrl(env, 'ANTARA_REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379');
@@ -112,7 +131,7 @@ export function loadConfig(env: Env): Config {
     redis: { url: redis?.href },
     mail: mail(env),
     security: security(env),
-    webhooks: { allowPrivate: readBool(env, 'ANTARA_WEBHOOK_ALLOW_PRIVATE', false) },
+    webhooks: webhooks(env),
     ai: ai(env),
   });
 }
