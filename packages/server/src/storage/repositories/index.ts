@@ -6,6 +6,11 @@ import { type AppRepository, createAppRepository } from './apps.js';
 import { type AuditLogRepository, createAuditLogRepository } from './audit-log.js';
 import { createEmailChallengeRepository, type EmailChallengeRepository } from './email-challenges.js';
 import { createGrantRepository, type GrantRepository } from './grants.js';
+import { createIdempotencyKeyRepository, type IdempotencyKeyRepository } from './idempotency-keys.js';
+import { createMessageMuteRepository, type MessageMuteRepository } from './message-mutes.js';
+import { createMessageRecipientRepository, type MessageRecipientRepository } from './message-recipients.js';
+import { createMessageReportRepository, type MessageReportRepository } from './message-reports.js';
+import { createMessageRepository, type MessageRepository } from './messages.js';
 import { createOAuthCodeRepository, type OAuthCodeRepository } from './oauth-codes.js';
 import { createOAuthTokenRepository, type OAuthTokenRepository } from './oauth-tokens.js';
 import { createSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
@@ -25,6 +30,11 @@ export interface Repositories {
   oauthCodes: OAuthCodeRepository;
   oauthTokens: OAuthTokenRepository;
   signingKeys: SigningKeyRepository;
+  messages: MessageRepository;
+  messageRecipients: MessageRecipientRepository;
+  messageMutes: MessageMuteRepository;
+  messageReports: MessageReportRepository;
+  idempotencyKeys: IdempotencyKeyRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -40,5 +50,10 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     oauthCodes: createOAuthCodeRepository(db),
     oauthTokens: createOAuthTokenRepository(db),
     signingKeys: createSigningKeyRepository(db),
+    messages: createMessageRepository(db),
+    messageRecipients: createMessageRecipientRepository(db),
+    messageMutes: createMessageMuteRepository(db),
+    messageReports: createMessageReportRepository(db),
+    idempotencyKeys: createIdempotencyKeyRepository(db),
   };
 }
