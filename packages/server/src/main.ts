@@ -3,17 +3,26 @@
 import { Command } from 'commander';
 import { buildApp } from './app.js';
 import { addUserCommands } from './cli/user-commands.js';
-import { loadConfig } from './config/config.js';
+import { loadConfig, unknownSettings } from './config/config.js';
 import { ConfigError } from './config/config-error.js';
 import { createContext } from './context.js';
 import { every, purgeExpired } from './jobs/purge-expired.js';
 import { openRuntime } from './runtime.js';
-import { migrateToLatest, openStorage } from './storage/database.js';
+import { DatabaseUnreachableError, migrateToLatest, openStorage } from './storage/database.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** How long in-flight requests may take to finish after SIGTERM before the process gives up. */
+const SHUTDOWN_GRACE_MS = 25_000;
+
 function config() {
-  return loadConfig(process.env);
+  const loaded = loadConfig(process.env);
+  for (const name of unknownSettings(process.env)) {
+    process.stderr.write(
+      `warning: ${name} is not a setting of Antara and is ignored (see docs/configuration.md)\n`,
+    );
+  }
+  return loaded;
 }
 
 async function serve(): Promise<void> {
@@ -34,12 +43,27 @@ async function serve(): Promise<void> {
   );
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      say(`${signal} again: stopping now`);
+      process.exit(1);
+    }
     stopping = true;
     say(`${signal}: finishing in-flight requests…`);
+    setTimeout(() => {
+      process.stderr.write(
+        `in-flight requests still running after ${SHUTDOWN_GRACE_MS / 1000} s; stopping now\n`,
+      );
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     stopPurge();
-    await app.close();
-    await runtime.close();
+    try {
+      // Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets.
+      await app.close();
+      await runtime.close();
+    } catch (error) {
+      process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
     say('stopped');
     process.exit(0);
   };
@@ -76,7 +100,8 @@ addUserCommands(program, async (work) => {
 program
   .parseAsync(process.argv.length > 2 ? process.argv : [...process.argv, 'serve'])
   .catch((error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(`Antara cannot start. ${error.message}\n`);
+    if (error instanceof ConfigError || error instanceof DatabaseUnreachableError)
+      process.stderr.write(`Antara cannot start. ${error.message}\n`);
     else process.stderr.write(`antara: ${(error as Error).message ?? error}\n`);
     process.exit(1);
   });

@@ -51,10 +51,17 @@ function server(env: Env): Config['server'] {
       `use one of ${LOG_LEVELS.join(', ')}`,
     );
   }
+  if (publicUrl && (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash || publicUrl.username)) {
+    throw new ConfigError(
+      'ANTARA_PUBLIC_URL',
+      `"${publicUrl.href}" has a path, query or credentials; Antara is served from the root of its origin`,
+      `set only the origin, like ${publicUrl.origin}`,
+    );
+  }
   return {
     host,
     port,
-    publicUrl: (publicUrl?.origin ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrl: publicUrl?.origin ?? `http://localhost:${port}`,
     trustProxy: readBool(env, 'ANTARA_TRUST_PROXY', false),
     bodyLimitBytes: readInt(env, 'ANTARA_BODY_LIMIT', 64 * 1024, 1024, 10 * 1024 * 1024),
     logLevel,
@@ -68,20 +75,32 @@ function database(env: Env): Config['database'] {
     ['postgres:', 'postgresql:', 'sqlite:'],
     'postgres://user@host:5432/antara',
   );
-  if (url && url.protocol !== 'sqlite:') {
-    return { kind: 'postgres', url: url.href, poolSize: readInt(env, 'ANTARA_DATABASE_POOL', 10, 1, 200) };
-  }
+  // Read even when unused, so that a bad value is reported whatever the database.
+  const poolSize = readInt(env, 'ANTARA_DATABASE_POOL', 10, 1, 200);
   const dataDir = readString(env, 'ANTARA_DATA_DIR', './data');
+  if (url && url.protocol !== 'sqlite:') return { kind: 'postgres', url: url.href, poolSize };
   const file = url ? decodeURIComponent(url.pathname) : path.join(dataDir, 'antara.sqlite');
+  if (file === '') {
+    throw new ConfigError(
+      'ANTARA_DATABASE_URL',
+      'the sqlite: URL names no file',
+      'set it like sqlite:./data/antara.sqlite, or unset it and use ANTARA_DATA_DIR',
+    );
+  }
   return { kind: 'sqlite', file };
 }
 
 function mail(env: Env): Config['mail'] {
   const smtp = readUrl(env, 'ANTARA_SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587');
-  return {
-    smtpUrl: smtp?.href,
-    from: readString(env, 'ANTARA_MAIL_FROM', 'Antara <no-reply@useantara.com>'),
-  };
+  const from = readString(env, 'ANTARA_MAIL_FROM', 'Antara <no-reply@useantara.com>');
+  if (!/^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(from)) {
+    throw new ConfigError(
+      'ANTARA_MAIL_FROM',
+      `"${from}" holds no email address`,
+      'set it like "Antara <no-reply@id.example.com>" or no-reply@id.example.com',
+    );
+  }
+  return { smtpUrl: smtp?.href, from };
 }
 
 function security(env: Env): Config['security'] {
@@ -93,20 +112,42 @@ function security(env: Env): Config['security'] {
       'generate one with `openssl rand -base64 48`',
     );
   }
+  const adminEmails = readList(env, 'ANTARA_ADMIN_EMAILS').map((e) => e.toLowerCase());
+  const notAnAddress = adminEmails.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
+  if (notAnAddress !== undefined) {
+    throw new ConfigError(
+      'ANTARA_ADMIN_EMAILS',
+      `"${notAnAddress}" is not an email address`,
+      'list addresses separated by commas, like ops@example.com,alice@example.com',
+    );
+  }
   return {
     secret,
-    adminEmails: readList(env, 'ANTARA_ADMIN_EMAILS').map((e) => e.toLowerCase()),
+    adminEmails,
     rateLimits: readBool(env, 'ANTARA_RATE_LIMITS', true),
   };
 }
 
 function ai(env: Env): Config['ai'] {
   const baseUrl = readUrl(env, 'ANTARA_AI_BASE_URL', ['http:', 'https:'], 'https://api.openai.com/v1');
-  return {
-    baseUrl: baseUrl?.href.replace(/\/$/, ''),
-    apiKey: readOptional(env, 'ANTARA_AI_API_KEY'),
-    model: readOptional(env, 'ANTARA_AI_MODEL'),
-  };
+  const apiKey = readOptional(env, 'ANTARA_AI_API_KEY');
+  const model = readOptional(env, 'ANTARA_AI_MODEL');
+  // Half a configuration is a mistake, not a choice: say so instead of answering ai_unavailable.
+  if (baseUrl && !model) {
+    throw new ConfigError(
+      'ANTARA_AI_MODEL',
+      'ANTARA_AI_BASE_URL is set but no model is named',
+      'set ANTARA_AI_MODEL to a model the server offers, like gpt-4o-mini',
+    );
+  }
+  if (!baseUrl && (model || apiKey)) {
+    throw new ConfigError(
+      'ANTARA_AI_BASE_URL',
+      `${model ? 'ANTARA_AI_MODEL' : 'ANTARA_AI_API_KEY'} is set but no server is named`,
+      'set ANTARA_AI_BASE_URL to an OpenAI-compatible API, like https://api.openai.com/v1',
+    );
+  }
+  return { baseUrl: baseUrl?.href.replace(/\/$/, ''), apiKey, model };
 }
 
 function webhooks(env: Env): Config['webhooks'] {
@@ -134,6 +175,24 @@ export function loadConfig(env: Env): Config {
     webhooks: webhooks(env),
     ai: ai(env),
   });
+}
+
+/**
+ * ANTARA_* variables that no setting reads: usually a typo (ANTARA_DATABSE_URL) that would
+ * otherwise pass silently. main.ts prints them as a warning. ANTARA_TEST_* belong to tests.
+ */
+export function unknownSettings(env: Env): string[] {
+  const read = new Set<string>();
+  const watched = new Proxy(env, {
+    get(target, name) {
+      if (typeof name === 'string') read.add(name);
+      return Reflect.get(target, name);
+    },
+  });
+  loadConfig(watched);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('ANTARA_') && !name.startsWith('ANTARA_TEST_') && !read.has(name))
+    .sort();
 }
 
 function deepFreeze<T>(value: T): T {

@@ -28,8 +28,8 @@ const INT8_OID = 20;
 export class DatabaseUnreachableError extends Error {
   constructor(description: string, cause: unknown) {
     super(
-      `cannot reach the database ${description}: ${(cause as Error)?.message ?? cause}. ` +
-        'Fix: check ANTARA_DATABASE_URL and that the server is running (Antara never falls back to SQLite).',
+      `ANTARA_DATABASE_URL: cannot reach the database ${description}: ${(cause as Error)?.message ?? cause}. ` +
+        'Fix: check the URL and that the server is running (Antara never falls back to SQLite).',
     );
     this.name = 'DatabaseUnreachableError';
   }
