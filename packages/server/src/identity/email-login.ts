@@ -23,9 +23,15 @@ export interface EmailLoginDeps {
 export const EXCHANGE_PREFIX = 'lc_';
 
 export interface EmailLogin {
-  start(rawEmail: string): Promise<EmailStartResult>;
+  /** Mails a code and a magic link; `next` (a path on this site) rides along on the link. */
+  start(rawEmail: string, options?: { next?: string }): Promise<EmailStartResult>;
   /** Checks a 6-digit code and returns the one-time exchange code. */
   verifyCode(challengeId: string, code: string): Promise<{ code: string; user: UserRow }>;
+  /**
+   * Checks a 6-digit code typed into the site's own form and returns the account it signs in.
+   * No exchange code is minted: the site sets its cookie session directly.
+   */
+  verifyCodeForSite(challengeId: string, code: string): Promise<UserRow>;
   /** Checks a magic-link token and returns the account it signs in. */
   verifyMagic(challengeId: string, token: string): Promise<UserRow>;
   /** Consumes an exchange code once. */
@@ -73,8 +79,24 @@ export function createEmailLogin(deps: EmailLoginDeps): EmailLogin {
     return { row, user, now };
   }
 
+  // The site's code form and the magic link sign a browser in directly: no exchange code.
+  async function verifyWithoutExchange(
+    challengeId: string,
+    matches: Parameters<typeof attempt>[1],
+  ): Promise<UserRow> {
+    const { row, user, now } = await attempt(challengeId, matches);
+    const won = await repos.emailChallenges.markVerified(row.id, {
+      userId: user.id,
+      exchangeHash: null,
+      exchangeExpiresAt: null,
+      now,
+    });
+    if (!won) throw new AntaraError('code_expired');
+    return user;
+  }
+
   return {
-    async start(rawEmail) {
+    async start(rawEmail, options = {}) {
       const email = normalizeEmail(rawEmail);
       const now = clock.now();
       const newest = await repos.emailChallenges.findNewestByEmail(email);
@@ -99,7 +121,8 @@ export function createEmailLogin(deps: EmailLoginDeps): EmailLogin {
         exchange_expires_at: null,
         exchanged_at: null,
       });
-      const link = `${deps.publicUrl}/auth/email/magic?challenge=${id}&token=${magic.token}`;
+      const next = options.next ? `&next=${encodeURIComponent(options.next)}` : '';
+      const link = `${deps.publicUrl}/auth/email/magic?challenge=${id}&token=${magic.token}${next}`;
       try {
         await mailer.send({
           to: email,
@@ -138,19 +161,13 @@ export function createEmailLogin(deps: EmailLoginDeps): EmailLogin {
       return { code: exchange.token, user };
     },
 
-    async verifyMagic(challengeId, token) {
-      const { row, user, now } = await attempt(challengeId, (r) =>
-        constantTimeEqual(r.magic_hash, hashToken(token)),
-      );
-      const won = await repos.emailChallenges.markVerified(row.id, {
-        userId: user.id,
-        exchangeHash: null,
-        exchangeExpiresAt: null,
-        now,
-      });
-      if (!won) throw new AntaraError('code_expired');
-      return user;
-    },
+    verifyCodeForSite: (challengeId, code) =>
+      verifyWithoutExchange(challengeId, (r) =>
+        constantTimeEqual(r.code_hash, keyedHash(secret, r.id, code)),
+      ),
+
+    verifyMagic: (challengeId, token) =>
+      verifyWithoutExchange(challengeId, (r) => constantTimeEqual(r.magic_hash, hashToken(token))),
 
     async consumeExchange(code) {
       const userId = await repos.emailChallenges.consumeExchange(hashToken(code), clock.now());
