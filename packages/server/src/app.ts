@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { createAppIntrospector } from './apps/app-introspector.js';
+import { registerAppRoutes } from './apps/routes/index.js';
 import { type AppContext, type AppDeps, createContext } from './context.js';
 import { installErrorHandler, renderFrameworkError } from './errors/error-handler.js';
 import type { TypedApp } from './http/typed-app.js';
@@ -13,6 +14,8 @@ import { registerEmailAuthRoutes } from './identity/routes/email-auth.js';
 import { registerProfileRoutes } from './identity/routes/profile.js';
 import { registerSessionAuthRoutes } from './identity/routes/session-auth.js';
 import { createUserIntrospector } from './identity/user-introspector.js';
+import { renderErrorPage } from './pages/error-page.js';
+import { registerPageRoutes } from './pages/register.js';
 import { registerSystemRoutes } from './system/routes.js';
 
 export const CONTENT_SECURITY_POLICY = {
@@ -68,13 +71,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  installErrorHandler(app);
+  installErrorHandler(app, renderErrorPage);
 
   ctx.introspectors.push(createUserIntrospector(ctx.sessions), createAppIntrospector(ctx.appSessions));
   registerSystemRoutes(app, ctx);
   registerEmailAuthRoutes(app, ctx);
   registerSessionAuthRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
+  registerAppRoutes(app, ctx);
+  registerPageRoutes(app, ctx);
 
   return { app, ctx };
 }
