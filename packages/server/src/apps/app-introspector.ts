@@ -18,7 +18,7 @@ export function createAppIntrospector(sessions: AppSessions): Introspector {
         exp: toSeconds(found.token.expires_at),
         iat: toSeconds(found.token.created_at),
         app: { appId: found.app.id, name: found.app.name },
-        apiKeyId: found.token.api_key_id,
+        apiKey: { keyId: found.key.id, prefix: found.key.prefix },
       };
     },
   };

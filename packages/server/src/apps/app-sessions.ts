@@ -1,4 +1,4 @@
-import { canonicalScopes, type Scope, TOKEN_PREFIXES } from '@antara/protocol';
+import { type AppSession, canonicalScopes, type Scope, TOKEN_PREFIXES } from '@antara/protocol';
 import { AntaraError } from '../errors/antara-error.js';
 import { type Clock, toSeconds } from '../lib/clock.js';
 import type { Random } from '../lib/random.js';
@@ -11,17 +11,13 @@ import { hashToken, looksLike, mintToken } from '../tokens/opaque-token.js';
 /** Scopes an app (and so an API key) can hold. */
 export const APP_SCOPES: readonly Scope[] = ['ai.chat', 'identity.read', 'messages.send'];
 export const APP_TOKEN_TTL_MS = 600_000;
+/**
+ * How stale a key's last-used time may get. Why: writing it on every exchange would double
+ * the writes of the hottest endpoint for a value shown to the minute.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
-export interface AppSession {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresAt: number;
-  expiresIn: number;
-  sessionType: 'app';
-  audience: string;
-  scopes: Scope[];
-  app: { appId: string; name: string };
-}
+export type { AppSession };
 
 export interface AppSessions {
   /** The live key behind a full `antara_live_…` secret (and optionally its app id), or null. */
@@ -36,6 +32,14 @@ export interface AppSessions {
 }
 
 export const scopesOf = (json: string): Scope[] => JSON.parse(json) as Scope[];
+
+/** 400 invalid_scope naming the first name that is neither a scope nor a legacy alias. */
+export function unknownScope(names: readonly string[]): AntaraError {
+  const unknown = names.find((name) => canonicalScopes([name]) === null) ?? '';
+  return new AntaraError('invalid_scope', `Unknown scope "${unknown.slice(0, 64)}".`, {
+    details: { unknownScope: unknown.slice(0, 64) },
+  });
+}
 
 export function createAppSessions({
   repos,
@@ -61,7 +65,7 @@ export function createAppSessions({
       let scopes = keyScopes;
       if (requested !== undefined && requested.length > 0) {
         const wanted = canonicalScopes(requested);
-        if (!wanted) throw new AntaraError('invalid_scope', `Unknown scope in "${requested.join(' ')}".`);
+        if (!wanted) throw unknownScope(requested);
         const extra = wanted.filter((s) => !keyScopes.includes(s));
         if (extra.length > 0) {
           throw new AntaraError('invalid_scope', `This key cannot grant ${extra.join(', ')}.`, {
@@ -83,7 +87,9 @@ export function createAppSessions({
         expires_at: expiresAt,
         revoked_at: null,
       });
-      await repos.apiKeys.touch(key.id, now);
+      if (key.last_used_at === null || now - key.last_used_at >= LAST_USED_RESOLUTION_MS) {
+        await repos.apiKeys.touch(key.id, now);
+      }
       return {
         accessToken: minted.token,
         tokenType: 'Bearer',

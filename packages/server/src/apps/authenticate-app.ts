@@ -1,20 +1,26 @@
 import type { Scope } from '@antara/protocol';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AntaraError } from '../errors/antara-error.js';
 import { bearerToken } from '../http/bearer.js';
+import { enforceRate } from '../http/rate-limit.js';
 import type { AppTokenWithApp } from '../storage/repositories/app-tokens.js';
+import { APP_RATES } from './app-rates.js';
 import { scopesOf } from './app-sessions.js';
 
 /**
  * The one declared-scope check of every `/app/v1/*` route: a live `aat_` bearer holding
  * `scope`. Missing, malformed, expired or revoked is 401 invalid_token; a token without the
- * scope is 403 insufficient_scope naming it.
+ * scope is 403 insufficient_scope naming it. Each token has its own rate budget
+ * (APP_RATES.apiPerToken); pass the reply so that successes carry the RateLimit headers.
+ *
+ * @example const { app } = await requireAppToken(ctx, request, 'messages.send', reply);
  */
 export async function requireAppToken(
   ctx: AppContext,
   request: FastifyRequest,
   scope: Scope,
+  reply?: FastifyReply,
 ): Promise<AppTokenWithApp> {
   const token = bearerToken(request);
   const found = token ? await ctx.appSessions.authenticate(token) : null;
@@ -29,5 +35,6 @@ export async function requireAppToken(
       headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` },
     });
   }
+  await enforceRate(ctx.rateLimiter, reply, APP_RATES.apiPerToken, found.token.id);
   return found;
 }

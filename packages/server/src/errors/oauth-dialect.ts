@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { AntaraError } from './antara-error.js';
 
 /**
@@ -11,6 +12,14 @@ export interface OAuthErrorBody {
   retryAfter?: number;
   requestId?: string;
 }
+
+/** OAuthErrorBody as a response schema, beside the envelope's ErrorSchema on OAuth routes. */
+export const OAuthErrorSchema = Type.Object({
+  error: Type.String(),
+  error_description: Type.String(),
+  retryAfter: Type.Optional(Type.Integer()),
+  requestId: Type.Optional(Type.String()),
+});
 
 // Our codes whose RFC 6749 / 6750 name differs; every other code keeps its own name and
 // status, so that invalid_client, invalid_grant, invalid_scope, unsupported_grant_type and

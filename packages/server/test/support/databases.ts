@@ -55,6 +55,16 @@ export async function freshDatabase(
     drop: async () => {
       const client = new pg.Client({ connectionString: PG_ADMIN_URL });
       await client.connect();
+      // Why wait: pg's pool.end() resolves before its sockets have closed, and FORCE would
+      // then kill those closing connections, which surfaces as an uncaught 57P01 error.
+      for (let i = 0; i < 100; i += 1) {
+        const { rows } = await client.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },

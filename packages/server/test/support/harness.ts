@@ -27,6 +27,8 @@ export interface HarnessOptions {
   clock?: TestClock;
   /** Use the real system clock instead of a test clock. */
   realClock?: boolean;
+  /** Adds routes before the app is ready, e.g. a probe behind a guard under test. */
+  routes?: (app: TypedApp, ctx: AppContext) => void;
 }
 
 /** A fully wired Antara over a fresh database of the dialect. */
@@ -49,6 +51,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         close: async () => undefined,
       };
   const { app, ctx } = await buildApp({ ...runtime, mailer, logger: false });
+  options.routes?.(app, ctx);
   let baseUrl = '';
   if (options.listen) {
     await app.listen({ host: '127.0.0.1', port: 0 });

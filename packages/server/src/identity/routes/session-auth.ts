@@ -4,6 +4,7 @@ import { clientIp } from '../../http/client-ip.js';
 import { ok, responses } from '../../http/envelope.js';
 import { enforceRate } from '../../http/rate-limit.js';
 import type { TypedApp } from '../../http/typed-app.js';
+import { AppIdentitySchema } from '../../grants/app-identity.js';
 import { requireUser } from '../authenticate.js';
 import { OpaqueTokenSchema, ScopeListSchema, UserProfileSchema, UserSessionSchema } from '../schemas.js';
 
@@ -23,7 +24,9 @@ export const IntrospectionSchema = Type.Object({
   iat: Type.Optional(Type.Integer()),
   user: Type.Optional(UserProfileSchema),
   app: Type.Optional(Type.Object({ appId: Type.String(), name: Type.String() })),
-  apiKeyId: Type.Optional(Type.String()),
+  apiKey: Type.Optional(Type.Object({ keyId: Type.String(), prefix: Type.String() })),
+  /** `oit_` tokens: the per-app identity the app knows (never the account's `user`). */
+  identity: Type.Optional(AppIdentitySchema),
 });
 
 export function registerSessionAuthRoutes(app: TypedApp, ctx: AppContext): void {

@@ -7,10 +7,15 @@ export interface ApiKeyRepository {
   findById(id: string): Promise<ApiKeyRow | undefined>;
   /** The unrevoked key with this hash. */
   findLiveByHash(keyHash: string): Promise<ApiKeyRow | undefined>;
-  listByApp(appId: string): Promise<ApiKeyRow[]>;
+  /** Newest first; `before` is the created_at/id cursor of the last row seen. */
+  listByApp(appId: string, limit: number, before?: { createdAt: number; id: string }): Promise<ApiKeyRow[]>;
+  countLiveByApp(appId: string): Promise<number>;
   insert(row: ApiKeyRow): Promise<void>;
   touch(id: string, now: number): Promise<void>;
-  /** Revokes the key and every token minted from it, in one transaction. */
+  /**
+   * Revokes the key and every token minted from it. Two statements: call it inside a
+   * transaction. False when the key was not live.
+   */
   revoke(appId: string, id: string, now: number): Promise<boolean>;
 }
 
@@ -24,35 +29,49 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
         .where('key_hash', '=', keyHash)
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),
-    listByApp: (appId) =>
-      db
+    listByApp(appId, limit, before) {
+      let query = db.selectFrom('api_keys').selectAll().where('app_id', '=', appId);
+      if (before) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '<', before.createdAt),
+            eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
+          ]),
+        );
+      }
+      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    },
+    async countLiveByApp(appId) {
+      const row = await db
         .selectFrom('api_keys')
-        .selectAll()
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('app_id', '=', appId)
-        .orderBy('created_at', 'asc')
-        .execute(),
+        .where('revoked_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
     async insert(row) {
       await db.insertInto('api_keys').values(row).execute();
     },
     async touch(id, now) {
       await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
     },
-    revoke: (appId, id, now) =>
-      db.transaction().execute(async (trx) => {
-        const result = await trx
-          .updateTable('api_keys')
-          .set({ revoked_at: now })
-          .where('id', '=', id)
-          .where('app_id', '=', appId)
-          .where('revoked_at', 'is', null)
-          .executeTakeFirst();
-        await trx
-          .updateTable('app_tokens')
-          .set({ revoked_at: now })
-          .where('api_key_id', '=', id)
-          .where('revoked_at', 'is', null)
-          .execute();
-        return Number(result.numUpdatedRows) === 1;
-      }),
+    async revoke(appId, id, now) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('app_id', '=', appId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await db
+        .updateTable('app_tokens')
+        .set({ revoked_at: now })
+        .where('api_key_id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return true;
+    },
   };
 }

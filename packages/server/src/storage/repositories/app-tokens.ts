@@ -7,6 +7,8 @@ export type AppTokenRow = Selectable<AppTokensTable>;
 export interface AppTokenWithApp {
   token: AppTokenRow;
   app: AppRow;
+  /** The API key the token was minted from. */
+  key: { id: string; prefix: string };
 }
 
 export interface AppTokenRepository {
@@ -36,6 +38,7 @@ export function createAppTokenRepository(db: Kysely<Database>): AppTokenReposito
           'a.moderation_state as a_moderation_state',
           'a.created_at as a_created_at',
           'a.updated_at as a_updated_at',
+          'k.display_prefix as k_display_prefix',
         ])
         .where('t.token_hash', '=', tokenHash)
         .where('t.revoked_at', 'is', null)
@@ -52,6 +55,7 @@ export function createAppTokenRepository(db: Kysely<Database>): AppTokenReposito
         a_moderation_state,
         a_created_at,
         a_updated_at,
+        k_display_prefix,
         ...token
       } = row;
       return {
@@ -67,6 +71,7 @@ export function createAppTokenRepository(db: Kysely<Database>): AppTokenReposito
           created_at: a_created_at,
           updated_at: a_updated_at,
         },
+        key: { id: token.api_key_id, prefix: k_display_prefix },
       };
     },
     async deleteExpired(before) {
