@@ -14,6 +14,8 @@ import { registerEmailAuthRoutes } from './identity/routes/email-auth.js';
 import { registerProfileRoutes } from './identity/routes/profile.js';
 import { registerSessionAuthRoutes } from './identity/routes/session-auth.js';
 import { createUserIntrospector } from './identity/user-introspector.js';
+import { renderErrorPage } from './pages/error-page.js';
+import { registerPageRoutes } from './pages/register.js';
 import { registerSystemRoutes } from './system/routes.js';
 
 export const CONTENT_SECURITY_POLICY = {
@@ -69,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  installErrorHandler(app);
+  installErrorHandler(app, renderErrorPage);
 
   ctx.introspectors.push(createUserIntrospector(ctx.sessions), createAppIntrospector(ctx.appSessions));
   registerSystemRoutes(app, ctx);
@@ -77,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
   registerSessionAuthRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
   registerAppRoutes(app, ctx);
+  registerPageRoutes(app, ctx);
 
   return { app, ctx };
 }
