@@ -17,6 +17,7 @@ import { createUserIntrospector } from './identity/user-introspector.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { registerPageRoutes } from './pages/register.js';
 import { registerSystemRoutes } from './system/routes.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 
 export const CONTENT_SECURITY_POLICY = {
   useDefaults: false,
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
   registerEmailAuthRoutes(app, ctx);
   registerSessionAuthRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   registerAppRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 

@@ -10,6 +10,8 @@ import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import type { Storage } from './storage/database.js';
 import { createRepositories, type Repositories } from './storage/repositories/index.js';
 import type { Introspector } from './tokens/introspection.js';
+import type { HostResolver } from './webhooks/destination.js';
+import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
 
 /** Everything outside the process that the app talks to, passed in so tests control it. */
 export interface AppDeps {
@@ -20,6 +22,8 @@ export interface AppDeps {
   /** HMAC key for codes and CSRF tokens (see tokens/server-secret.ts). */
   secret: string;
   clock?: Clock;
+  /** DNS for webhook URL checks (the system resolver by default); tests inject one. */
+  webhookResolver?: HostResolver;
   random?: Random;
   logger?: boolean | FastifyBaseLogger | { level: string };
 }
@@ -39,6 +43,7 @@ export interface AppContext {
   appSessions: AppSessions;
   /** Token kinds `POST /auth/introspect` understands; domains add theirs. */
   introspectors: Introspector[];
+  webhooks: WebhookService;
 }
 
 export function createContext(deps: AppDeps): AppContext {
@@ -66,5 +71,13 @@ export function createContext(deps: AppDeps): AppContext {
     sessions,
     appSessions: createAppSessions({ repos, clock, random }),
     introspectors: [],
+    webhooks: createWebhookService({
+      config: deps.config,
+      repos,
+      clock,
+      random,
+      secret: deps.secret,
+      ...(deps.webhookResolver ? { resolve: deps.webhookResolver } : {}),
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
-import type { AppContext } from '../../src/context.js';
+import type { AppContext, AppDeps } from '../../src/context.js';
 import type { TypedApp } from '../../src/http/typed-app.js';
 import type { Mailer, OutgoingMail } from '../../src/mail/mailer.js';
 import { openRuntime } from '../../src/runtime.js';
@@ -27,6 +27,8 @@ export interface HarnessOptions {
   clock?: TestClock;
   /** Use the real system clock instead of a test clock. */
   realClock?: boolean;
+  /** Extra dependencies for buildApp, such as a webhook DNS resolver. */
+  deps?: Pick<AppDeps, 'webhookResolver'>;
   /** Adds routes before the app is ready, e.g. a probe behind a guard under test. */
   routes?: (app: TypedApp, ctx: AppContext) => void;
 }
@@ -50,7 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         },
         close: async () => undefined,
       };
-  const { app, ctx } = await buildApp({ ...runtime, mailer, logger: false });
+  const { app, ctx } = await buildApp({ ...runtime, ...options.deps, mailer, logger: false });
   options.routes?.(app, ctx);
   let baseUrl = '';
   if (options.listen) {

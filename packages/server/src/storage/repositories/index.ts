@@ -16,6 +16,8 @@ import { createOAuthTokenRepository, type OAuthTokenRepository } from './oauth-t
 import { createSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
 import { createUserSessionRepository, type UserSessionRepository } from './user-sessions.js';
 import { createUserRepository, type UserRepository } from './users.js';
+import { createWebhookDeliveryRepository, type WebhookDeliveryRepository } from './webhook-deliveries.js';
+import { createWebhookEndpointRepository, type WebhookEndpointRepository } from './webhook-endpoints.js';
 
 /** Every repository, built over one Kysely instance (or a transaction of it). */
 export interface Repositories {
@@ -26,6 +28,8 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   appTokens: AppTokenRepository;
   auditLog: AuditLogRepository;
+  webhookEndpoints: WebhookEndpointRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
   grants: GrantRepository;
   oauthCodes: OAuthCodeRepository;
   oauthTokens: OAuthTokenRepository;
@@ -46,6 +50,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     apiKeys: createApiKeyRepository(db),
     appTokens: createAppTokenRepository(db),
     auditLog: createAuditLogRepository(db),
+    webhookEndpoints: createWebhookEndpointRepository(db),
+    webhookDeliveries: createWebhookDeliveryRepository(db),
     grants: createGrantRepository(db),
     oauthCodes: createOAuthCodeRepository(db),
     oauthTokens: createOAuthTokenRepository(db),
