@@ -1,12 +1,28 @@
 import type { AppContext } from '../context.js';
 import { RETENTION_MS } from '../identity/policy.js';
 
-/** Deletes sign-in challenges and sessions that can never be used again. */
-export async function purgeExpired(ctx: AppContext): Promise<{ challenges: number; sessions: number }> {
+/**
+ * Deletes what can never be used again: sign-in challenges and their exchange codes, user
+ * sessions, app tokens, OAuth codes and tokens (each kept RETENTION_MS past its end, so that a
+ * late replay is still recognised), and Idempotency-Key records past their 24 hours (a key is
+ * free for a new message once its record expired).
+ */
+export async function purgeExpired(ctx: AppContext): Promise<{
+  challenges: number;
+  sessions: number;
+  appTokens: number;
+  oauthCodes: number;
+  oauthTokens: number;
+  idempotencyKeys: number;
+}> {
   const before = ctx.clock.now() - RETENTION_MS;
   const challenges = await ctx.repos.emailChallenges.deleteExpired(before);
   const sessions = await ctx.repos.userSessions.deleteExpired(before);
-  return { challenges, sessions };
+  const appTokens = await ctx.repos.appTokens.deleteExpired(before);
+  const oauthCodes = await ctx.repos.oauthCodes.deleteExpired(before);
+  const oauthTokens = await ctx.repos.oauthTokens.deleteExpired(before);
+  const idempotencyKeys = await ctx.repos.idempotencyKeys.deleteExpired(ctx.clock.now());
+  return { challenges, sessions, appTokens, oauthCodes, oauthTokens, idempotencyKeys };
 }
 
 /** Runs a job every `intervalMs` until stopped; a failing run is logged, never fatal. */
