@@ -14,6 +14,8 @@ import { registerEmailAuthRoutes } from './identity/routes/email-auth.js';
 import { registerProfileRoutes } from './identity/routes/profile.js';
 import { registerSessionAuthRoutes } from './identity/routes/session-auth.js';
 import { createUserIntrospector } from './identity/user-introspector.js';
+import { registerMessaging } from './messaging/register.js';
+import { registerOAuthRoutes } from './oauth/routes.js';
 import { renderErrorPage } from './pages/error-page.js';
 import { registerPageRoutes } from './pages/register.js';
 import { registerSystemRoutes } from './system/routes.js';
@@ -81,7 +83,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
   registerProfileRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerAppRoutes(app, ctx);
+  registerOAuthRoutes(app, ctx);
   registerPageRoutes(app, ctx);
+  registerMessaging(app, ctx);
 
   return { app, ctx };
 }

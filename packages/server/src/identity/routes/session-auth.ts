@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { AppIdentitySchema } from '../../grants/app-identity.js';
 import { clientIp } from '../../http/client-ip.js';
 import { ok, responses } from '../../http/envelope.js';
 import { enforceRate } from '../../http/rate-limit.js';
 import type { TypedApp } from '../../http/typed-app.js';
-import { AppIdentitySchema } from '../../grants/app-identity.js';
 import { requireUser } from '../authenticate.js';
 import { OpaqueTokenSchema, ScopeListSchema, UserProfileSchema, UserSessionSchema } from '../schemas.js';
 

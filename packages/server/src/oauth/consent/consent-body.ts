@@ -1,0 +1,35 @@
+import { type Static, Type } from 'typebox';
+import { AliasSchema } from '../../grants/app-identity.js';
+import type { AuthorizeParams } from '../authorize/authorize-request.js';
+
+const Field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
+
+/**
+ * `POST /oauth/consent`: the authorization request again (it is re-validated in full), the
+ * decision, and the alias the person chose. The HTML form adds its CSRF token.
+ */
+export const ConsentBodySchema = Type.Object(
+  {
+    client_id: Field(100),
+    redirect_uri: Field(2048),
+    response_type: Field(100),
+    code_challenge: Field(200),
+    code_challenge_method: Field(100),
+    scope: Field(1000),
+    state: Field(1024),
+    nonce: Field(1024),
+    prompt: Field(100),
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
+    alias: Type.Optional(Type.Union([Type.Literal(''), AliasSchema, Type.Null()])),
+    _csrf: Field(128),
+  },
+  { additionalProperties: false },
+);
+
+export type ConsentBody = Static<typeof ConsentBodySchema>;
+
+/** The authorization parameters inside a consent body. */
+export function authorizeParamsOf(body: ConsentBody): AuthorizeParams {
+  const { decision: _decision, alias: _alias, _csrf, ...params } = body;
+  return params;
+}
