@@ -6,6 +6,7 @@ export type MessageReportRow = Selectable<MessageReportsTable>;
 export interface MessageReportRepository {
   /** Stores the report unless this person already reported this message; returns the stored one. */
   insertOrGet(row: MessageReportRow): Promise<{ report: MessageReportRow; created: boolean }>;
+  findByMessageAndUser(messageId: string, userId: string): Promise<MessageReportRow | undefined>;
   listByApp(appId: string, limit: number): Promise<MessageReportRow[]>;
 }
 
@@ -26,6 +27,13 @@ export function createMessageReportRepository(db: Kysely<Database>): MessageRepo
         .executeTakeFirstOrThrow();
       return { report, created: inserted !== undefined };
     },
+    findByMessageAndUser: (messageId, userId) =>
+      db
+        .selectFrom('message_reports')
+        .selectAll()
+        .where('message_id', '=', messageId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
     listByApp: (appId, limit) =>
       db
         .selectFrom('message_reports')
