@@ -14,7 +14,15 @@ import type {
 } from './types.js';
 import { Webhooks } from './webhooks.js';
 
-/** The hosted Antara; self-hosted instances pass their own `apiBase`. */
+/**
+ * The hosted Antara. Self-hosted instances pass their own `apiBase`.
+ *
+ * @example
+ * ```ts
+ * import { AntaraServer, DEFAULT_API_BASE } from '@antara/server-sdk';
+ * const antara = new AntaraServer({ apiKey: 'antara_live_...', apiBase: process.env.ANTARA_API_BASE ?? DEFAULT_API_BASE });
+ * ```
+ */
 export const DEFAULT_API_BASE = 'https://useantara.com';
 
 /** Options of {@link AntaraServer}. */

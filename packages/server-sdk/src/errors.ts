@@ -197,7 +197,15 @@ function classForStatus(status: number): ErrorClass {
   return AntaraConnectionError;
 }
 
-/** Seconds from a `Retry-After` header: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/**
+ * Seconds from a `Retry-After` header: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfter } from '@antara/server-sdk';
+ * console.log(parseRetryAfter('12', Date.now())); // 12
+ * ```
+ */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());

@@ -1,18 +1,21 @@
-import type {
-  EventDataByType,
-  EventType,
-  Introspection as ProtocolIntrospection,
-  Scope,
-  TrustLevel,
-} from '@antara/protocol';
+import type * as Protocol from '@antara/protocol';
 
-export type {
-  IdentityApprovedData,
-  MessageDeliveredData,
-  PermissionChangedData,
-  WebhookPayload,
-} from '@antara/protocol';
-export type { EventDataByType, EventType, Scope, TrustLevel };
+/** A canonical scope name: `identity.read`, `messages.send`, `ai.chat`, `profile.basic`, `openid`. */
+export type Scope = Protocol.Scope;
+/** A person's trust level at Antara: `L0` (unverified) to `L2`. */
+export type TrustLevel = Protocol.TrustLevel;
+/** The webhook event names: `identity.approved`, `message.delivered`, `permission.changed`. */
+export type EventType = Protocol.EventType;
+/** The `data` of each webhook event type. */
+export type EventDataByType = Protocol.EventDataByType;
+/** `identity.approved`: a person approved your app; their per-app `userId`, `slug`, `alias`, `scopes`. */
+export type IdentityApprovedData = Protocol.IdentityApprovedData;
+/** `message.delivered`: a message your app sent landed in the person's inbox. */
+export type MessageDeliveredData = Protocol.MessageDeliveredData;
+/** `permission.changed`: a grant was revoked, or its scopes, slug or alias changed (before and after). */
+export type PermissionChangedData = Protocol.PermissionChangedData;
+/** The JSON body of a webhook delivery: `{ type, timestamp, data }`. */
+export type WebhookPayload<T extends EventType = EventType> = Protocol.WebhookPayload<T>;
 
 /**
  * The app token `connect()` obtained from `POST /auth/token/exchange` (the guide's
@@ -90,7 +93,7 @@ export interface OAuthTokens {
 }
 
 /** `POST /auth/introspect`: whether a token is live and what it carries. */
-export type Introspection = Omit<ProtocolIntrospection, 'sessionType'> & {
+export type Introspection = Omit<Protocol.Introspection, 'sessionType'> & {
   sessionType?: string;
   app?: { appId: string; name: string };
   [field: string]: unknown;

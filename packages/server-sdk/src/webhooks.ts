@@ -3,7 +3,16 @@ import { EVENT_TYPES, type EventType, TOKEN_PREFIXES } from '@antara/protocol';
 import { WebhookVerificationError } from './errors.js';
 import type { HeaderSource, WebhookEvent } from './types.js';
 
-/** How far a delivery's timestamp may be from now, either way (Standard Webhooks). */
+/**
+ * How far a delivery's timestamp may be from now, either way, in seconds (Standard Webhooks: 5 minutes).
+ *
+ * @example
+ * ```ts
+ * import { WEBHOOK_TOLERANCE_SECONDS, Webhooks } from '@antara/server-sdk';
+ * const lenient = (body: string, headers: Record<string, string>, secret: string) =>
+ *   new Webhooks().verify(body, headers, secret, { toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS * 2 });
+ * ```
+ */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** Options of {@link Webhooks.verify}. */

@@ -2,10 +2,26 @@ import type { Scope, TrustLevel } from '@antara/protocol';
 import { AntaraError, errorFromResponse } from './errors.js';
 import { randomToken, s256 } from './pkce.js';
 
-/** The hosted Antara; self-hosted instances pass their own `apiBase`. */
+/**
+ * The hosted Antara. Self-hosted instances pass their own `apiBase`.
+ *
+ * @example
+ * ```ts
+ * import { AntaraClient, DEFAULT_API_BASE } from '@antara/web-sdk';
+ * const antara = new AntaraClient({ appId: 'YOUR_APP_ID', apiBase: DEFAULT_API_BASE });
+ * ```
+ */
 export const DEFAULT_API_BASE = 'https://useantara.com';
 
-/** What a login asks for unless told otherwise: a stable per-app identity and inbox messages. */
+/**
+ * What a login asks for unless told otherwise: a stable per-app identity and inbox messages.
+ *
+ * @example
+ * ```ts
+ * import { AntaraClient, DEFAULT_SCOPES } from '@antara/web-sdk';
+ * const antara = new AntaraClient({ appId: 'YOUR_APP_ID', scopes: [...DEFAULT_SCOPES, 'profile.basic'] });
+ * ```
+ */
 export const DEFAULT_SCOPES: readonly string[] = ['identity.read', 'messages.send'];
 
 const STORAGE_PREFIX = 'antara.login.';
