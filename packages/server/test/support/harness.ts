@@ -24,6 +24,8 @@ export interface HarnessOptions {
   dialect?: Dialect;
   env?: Record<string, string>;
   listen?: boolean;
+  /** The port to listen on (default: any free one), e.g. one the public URL already names. */
+  port?: number;
   clock?: TestClock;
   /** Use the real system clock instead of a test clock. */
   realClock?: boolean;
@@ -56,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   options.routes?.(app, ctx);
   let baseUrl = '';
   if (options.listen) {
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   } else {
     await app.ready();

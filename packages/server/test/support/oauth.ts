@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { developer } from './apps.js';
-import { bearer, type Harness, signIn } from './harness.js';
+import type { Dialect } from './databases.js';
+import { bearer, type Harness, type HarnessOptions, signIn, startHarness } from './harness.js';
 
 /** A PKCE verifier and its S256 challenge (RFC 7636 §4.1, §4.2). */
 export function pkcePair() {
@@ -119,3 +121,37 @@ export async function fullFlow(
 }
 
 export { signIn };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A listening Antara whose issuer (ANTARA_PUBLIC_URL) is the address it listens on, as
+ * standard OAuth clients require: discovery, `iss` and id_tokens all name that URL.
+ */
+export async function startIssuer(dialect: Dialect, options: HarnessOptions = {}): Promise<Harness> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await startHarness({
+        ...options,
+        dialect,
+        listen: true,
+        port,
+        env: { ANTARA_PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env },
+      });
+    } catch (error) {
+      // Another process took the port between the probe and the listen: try another one.
+      if (attempt >= 3 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
