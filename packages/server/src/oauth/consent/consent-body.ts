@@ -6,7 +6,8 @@ const Field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 
 /**
  * `POST /oauth/consent`: the authorization request again (it is re-validated in full), the
- * decision, and the alias the person chose. The HTML form adds its CSRF token.
+ * decision, and the alias the person chose. The HTML form adds its CSRF token. Unknown
+ * parameters are ignored, as in the authorization request itself.
  */
 export const ConsentBodySchema = Type.Object(
   {
@@ -23,7 +24,9 @@ export const ConsentBodySchema = Type.Object(
     alias: Type.Optional(Type.Union([Type.Literal(''), AliasSchema, Type.Null()])),
     _csrf: Field(128),
   },
-  { additionalProperties: false },
+  // Why open: a client may pass on the whole authorization query, and authorization requests
+  // ignore parameters they do not know (RFC 6749 §3.1). The bound keeps it small.
+  { additionalProperties: true, maxProperties: 40 },
 );
 
 export type ConsentBody = Static<typeof ConsentBodySchema>;
