@@ -56,9 +56,13 @@ async function serve(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     stopPurge();
+    // Why sweep: app.close() closes only the keep-alive connections idle at that moment; one
+    // whose request finishes later would hold the process open until its keep-alive timeout.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     try {
       // Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets.
       await app.close();
+      clearInterval(sweep);
       await runtime.close();
     } catch (error) {
       process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
