@@ -2,6 +2,8 @@
 // The only file that reads process.env, listens and handles signals.
 import { Command } from 'commander';
 import { buildApp } from './app.js';
+import { addAppCommands } from './cli/app-commands.js';
+import type { CliRuntime } from './cli/cli-runtime.js';
 import { addUserCommands } from './cli/user-commands.js';
 import { loadConfig, unknownSettings } from './config/config.js';
 import { ConfigError } from './config/config-error.js';
@@ -92,14 +94,16 @@ program
     }
   });
 
-addUserCommands(program, async (work) => {
+const withRuntime: CliRuntime = async (work) => {
   const runtime = await openRuntime(config(), (line) => process.stderr.write(`${line}\n`));
   try {
     await work(createContext(runtime));
   } finally {
     await runtime.close();
   }
-});
+};
+addUserCommands(program, withRuntime);
+addAppCommands(program, withRuntime);
 
 program
   .parseAsync(process.argv.length > 2 ? process.argv : [...process.argv, 'serve'])
