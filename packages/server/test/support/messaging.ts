@@ -30,7 +30,7 @@ export async function messagingApp(h: Harness, developerEmail: string, name = 'P
  */
 export async function approve(
   h: Harness,
-  person: Person,
+  person: { user: { id: string } },
   appId: string,
   scopes: Scope[] = ['identity.read', 'messages.send'],
 ): Promise<{ userId: string; slug: string }> {

@@ -87,7 +87,7 @@ ${model.messages.map(
 }
 ${model.olderHref && html`<p><a href="${model.olderHref}" rel="next">Older messages</a></p>`}
 </section>
-${model.app && html`<section class="card">${muteForm(model.csrf, model.app, model.mutedAppIds.has(model.app.id))}</section>`}`;
+${model.app && html`<section class="card"><h2>${model.mutedAppIds.has(model.app.id) ? 'Muted' : 'Mute'} ${model.app.name}</h2>${muteForm(model.csrf, model.app, model.mutedAppIds.has(model.app.id))}</section>`}`;
 }
 
 export interface MessageModel {
