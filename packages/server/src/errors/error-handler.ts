@@ -1,6 +1,6 @@
 import type { ErrorEnvelope } from '@antara/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Router from 'find-my-way';
+import { allowedMethods, trackRoutes } from '../http/route-inventory.js';
 import { AntaraError } from './antara-error.js';
 import { sendOAuthError, speaksOAuthWire } from './oauth-dialect.js';
 
@@ -88,26 +88,10 @@ export function renderFrameworkError(raw: FastifyError, request: FastifyRequest,
   sendEnvelope(toAntaraError(raw), request, reply);
 }
 
-/** Remembers the methods of every route, so that a known path with another method is a 405. */
-function methodsByPath(app: FastifyInstance): (path: string) => string[] {
-  const router = Router();
-  const seen = new Set<string>();
-  const methods = new Set<string>();
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
-      const key = `${method} ${route.url}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      methods.add(method);
-      router.on(method as Router.HTTPMethod, route.url, () => undefined);
-    }
-  });
-  return (path) => [...methods].filter((method) => router.find(method as Router.HTTPMethod, path)).sort();
-}
-
 /** The single place where errors become HTTP responses. Call it before routes are registered. */
 export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlErrorRenderer): void {
-  const allowedMethods = methodsByPath(app);
+  trackRoutes(app);
+  const methodsOn = allowedMethods(app);
   app.setErrorHandler((raw, request, reply) => {
     const error = toAntaraError(raw);
     if (error.code === 'internal_error') request.log.error({ err: raw }, 'unhandled error');
@@ -122,7 +106,7 @@ export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlError
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    const allowed = allowedMethods(path);
+    const allowed = methodsOn(path);
     if (allowed.length > 0) {
       const error = new AntaraError('method_not_allowed', `${request.method} is not allowed on ${path}.`, {
         headers: { allow: allowed.join(', ') },
