@@ -8,6 +8,8 @@ import { createAppIntrospector } from './apps/app-introspector.js';
 import { registerAppRoutes } from './apps/routes/index.js';
 import { type AppContext, type AppDeps, createContext } from './context.js';
 import { installErrorHandler, renderFrameworkError } from './errors/error-handler.js';
+import { registerGrantRoutes } from './grants/routes/index.js';
+import { registerCors } from './http/cors.js';
 import type { TypedApp } from './http/typed-app.js';
 import { buildValidator, parseForm } from './http/validation.js';
 import { registerEmailAuthRoutes } from './identity/routes/email-auth.js';
@@ -77,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
   installErrorHandler(app, renderErrorPage);
 
   ctx.introspectors.push(createUserIntrospector(ctx.sessions), createAppIntrospector(ctx.appSessions));
+  registerCors(app);
   registerSystemRoutes(app, ctx);
   registerEmailAuthRoutes(app, ctx);
   registerSessionAuthRoutes(app, ctx);
@@ -84,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
   registerWebhookRoutes(app, ctx);
   registerAppRoutes(app, ctx);
   registerOAuthRoutes(app, ctx);
+  registerGrantRoutes(app, ctx);
   registerPageRoutes(app, ctx);
   registerMessaging(app, ctx);
 

@@ -1,0 +1,9 @@
+import type { AppContext } from '../../context.js';
+import type { TypedApp } from '../../http/typed-app.js';
+import { registerIdentityLookupRoute } from './identity-lookup.js';
+import { registerMeGrantRoutes } from './me-grants.js';
+
+export function registerGrantRoutes(app: TypedApp, ctx: AppContext): void {
+  registerMeGrantRoutes(app, ctx);
+  registerIdentityLookupRoute(app, ctx);
+}
