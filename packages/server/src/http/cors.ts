@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Endpoints a browser app on another origin calls directly: the PKCE code exchange and refresh,
+ * revocation, userinfo and discovery (public clients, RFC 8252 §8 / OAuth 2.0 for Browser-Based
+ * Apps). Why `*` and no credentials: these endpoints never read cookies; what they answer
+ * belongs to whoever holds the code and its verifier, or the token, wherever the page runs.
+ */
+export const CROSS_ORIGIN_PATHS: readonly string[] = [
+  '/oauth/token',
+  '/oauth/revoke',
+  '/oauth/userinfo',
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+  '/.well-known/jwks.json',
+];
+
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
+/** Answers CORS preflights and marks responses of the cross-origin endpoints readable by any origin. */
+export function registerCors(app: FastifyInstance): void {
+  const paths = new Set(CROSS_ORIGIN_PATHS);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!paths.has(request.url.split('?')[0] ?? '')) return;
+    reply.header('access-control-allow-origin', '*');
+    reply.header(
+      'access-control-expose-headers',
+      'x-request-id, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
+    );
+  });
+  for (const path of CROSS_ORIGIN_PATHS) {
+    app.options(path, { schema: { hide: true } }, async (_request, reply) => {
+      reply
+        .header('access-control-allow-methods', 'GET, POST')
+        .header('access-control-allow-headers', 'authorization, content-type, accept')
+        .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_SECONDS))
+        .status(204)
+        .send();
+    });
+  }
+}
