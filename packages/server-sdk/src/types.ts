@@ -94,8 +94,11 @@ export interface OAuthTokens {
 
 /** `POST /auth/introspect`: whether a token is live and what it carries. */
 export type Introspection = Omit<Protocol.Introspection, 'sessionType'> & {
+  /** `user`, `app` or `oauth` (an `oit_` token a person granted to an app). */
   sessionType?: string;
   app?: { appId: string; name: string };
+  /** `oit_` tokens: the per-app identity of the person who granted it. */
+  identity?: GrantUser;
   [field: string]: unknown;
 };
 
