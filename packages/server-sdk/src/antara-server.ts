@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TOKEN_PREFIXES } from '@antara/protocol';
+import { AppWebhooks } from './app-webhooks.js';
 import { AntaraError, AntaraInvalidRequestError, AntaraServerError } from './errors.js';
 import { type RetryOptions, Transport } from './transport.js';
 import type {
@@ -12,7 +13,6 @@ import type {
   SendInput,
   SentMessage,
 } from './types.js';
-import { Webhooks } from './webhooks.js';
 
 /**
  * The hosted Antara. Self-hosted instances pass their own `apiBase`.
@@ -84,7 +84,7 @@ function invalid(message: string): AntaraInvalidRequestError {
  */
 export class AntaraServer {
   /**
-   * Webhook verification with this client's clock.
+   * Webhook verification with this client's clock, and the app's webhook endpoints.
    *
    * @example
    * ```ts
@@ -94,7 +94,7 @@ export class AntaraServer {
    *   antara.webhooks.verify(body, headers, 'whsec_...');
    * ```
    */
-  readonly webhooks: Webhooks;
+  readonly webhooks: AppWebhooks;
   readonly #apiKey: string;
   readonly #transport: Transport;
   readonly #now: () => number;
@@ -125,7 +125,7 @@ export class AntaraServer {
       timeoutMs: options.timeoutMs ?? 30_000,
       userAgent: `antara-server-sdk/${VERSION} node/${process.version}`,
     });
-    this.webhooks = new Webhooks(this.#now);
+    this.webhooks = new AppWebhooks(this.#now, this.#transport, () => this.#appAuth());
   }
 
   /**

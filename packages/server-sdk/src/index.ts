@@ -9,7 +9,9 @@
  * await antara.send({ slug: '...', message: 'Hello!' });
  * ```
  */
+
 export { AntaraServer, type AntaraServerOptions, DEFAULT_API_BASE } from './antara-server.js';
+export { AppWebhooks, type CreatedWebhookEndpoint, type WebhookEndpoint } from './app-webhooks.js';
 export {
   AntaraAuthenticationError,
   AntaraConflictError,
