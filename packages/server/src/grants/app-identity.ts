@@ -25,14 +25,13 @@ export const AppIdentitySchema = Type.Object({
   verified: Type.Boolean(),
 });
 
-export type AccountFacts = Pick<
-  UserRow,
-  'trust_level' | 'email_verified_at' | 'display_name' | 'primary_slug'
->;
+/** All an app-facing answer reads of the account: its trust level and whether it is verified. */
+export type AccountFacts = Pick<UserRow, 'trust_level' | 'email_verified_at'>;
 
 /**
- * The app-facing identity of a grant. `displayName` needs `profile.basic`, and is left out
- * while it is still the primary handle (the default for a new account), which apps never see.
+ * The app-facing identity of a grant. With `profile.basic` it adds `displayName`: the name the
+ * person chose for this app (their alias), never an account-wide name, which would let two
+ * apps match the same person. Without an alias there is no displayName.
  */
 export function presentAppIdentity(
   grant: Pick<GrantRow, 'id' | 'slug' | 'alias'>,
@@ -46,9 +45,7 @@ export function presentAppIdentity(
     trustLevel: account.trust_level as TrustLevel,
     verified: account.email_verified_at !== null,
   };
-  if (scopes.includes('profile.basic') && account.display_name !== account.primary_slug) {
-    identity.displayName = account.display_name;
-  }
+  if (scopes.includes('profile.basic') && grant.alias !== null) identity.displayName = grant.alias;
   return identity;
 }
 

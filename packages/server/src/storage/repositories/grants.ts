@@ -4,10 +4,10 @@ import type { UserRow } from './users.js';
 
 export type GrantRow = Selectable<GrantsTable>;
 
-/** A grant with what an app may learn about its person: trust level and verification only. */
+/** A grant with all an app may learn about its account: trust level and verification, nothing else. */
 export interface GrantWithAccount {
   grant: GrantRow;
-  account: Pick<UserRow, 'trust_level' | 'email_verified_at' | 'display_name' | 'primary_slug'>;
+  account: Pick<UserRow, 'trust_level' | 'email_verified_at'>;
 }
 
 /** A grant listed for its person, with the app it was given to. */
@@ -49,28 +49,15 @@ export function createGrantRepository(db: Kysely<Database>): GrantRepository {
         .selectFrom('grants as g')
         .innerJoin('users as u', 'u.id', 'g.account_id')
         .selectAll('g')
-        .select([
-          'u.trust_level as u_trust_level',
-          'u.email_verified_at as u_email_verified_at',
-          'u.display_name as u_display_name',
-          'u.primary_slug as u_primary_slug',
-        ])
+        .select(['u.trust_level as u_trust_level', 'u.email_verified_at as u_email_verified_at'])
         .where('g.id', '=', id)
         .where('g.app_id', '=', appId)
         .where('g.status', '=', 'active')
         .where('u.moderation_state', '!=', 'disabled')
         .executeTakeFirst();
       if (!row) return undefined;
-      const { u_trust_level, u_email_verified_at, u_display_name, u_primary_slug, ...grant } = row;
-      return {
-        grant,
-        account: {
-          trust_level: u_trust_level,
-          email_verified_at: u_email_verified_at,
-          display_name: u_display_name,
-          primary_slug: u_primary_slug,
-        },
-      };
+      const { u_trust_level, u_email_verified_at, ...grant } = row;
+      return { grant, account: { trust_level: u_trust_level, email_verified_at: u_email_verified_at } };
     },
     async listActiveByAccount(accountId, limit, after) {
       let query = db

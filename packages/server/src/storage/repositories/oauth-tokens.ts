@@ -17,12 +17,8 @@ export interface LiveAccessToken {
   family: Pick<OAuthFamilyRow, 'id' | 'auth_time'>;
   grant: GrantRow;
   app: { id: string; name: string };
-  account: {
-    trust_level: string;
-    email_verified_at: number | null;
-    display_name: string;
-    primary_slug: string;
-  };
+  /** Only what an app may learn of the account (no email, phone, id or handle is read). */
+  account: { trust_level: string; email_verified_at: number | null };
 }
 
 export interface RefreshTokenWithFamily {
@@ -98,8 +94,6 @@ export function createOAuthTokenRepository(db: Kysely<Database>): OAuthTokenRepo
           'a.name as a_name',
           'u.trust_level as u_trust_level',
           'u.email_verified_at as u_email_verified_at',
-          'u.display_name as u_display_name',
-          'u.primary_slug as u_primary_slug',
         ])
         .where('t.token_hash', '=', tokenHash)
         .where('t.revoked_at', 'is', null)
@@ -137,8 +131,6 @@ export function createOAuthTokenRepository(db: Kysely<Database>): OAuthTokenRepo
         account: {
           trust_level: row.u_trust_level,
           email_verified_at: row.u_email_verified_at,
-          display_name: row.u_display_name,
-          primary_slug: row.u_primary_slug,
         },
       };
     },
