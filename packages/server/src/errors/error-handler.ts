@@ -7,9 +7,11 @@ import { sendOAuthError, speaksOAuthWire } from './oauth-dialect.js';
 /**
  * How an error is rendered for a route: the Antara envelope (default), an HTML page, or for
  * OAuth-style endpoints ('oauth') the RFC 6749 §5.2 body whenever the caller speaks that wire
- * format (form-encoded body or HTTP Basic), the envelope otherwise.
+ * format (form-encoded body or HTTP Basic), the envelope otherwise. 'form-html' is for a path
+ * that both an API client (JSON) and a browser form (form-encoded) post to, such as
+ * /oauth/consent: a page for the browser, the envelope for the API client.
  */
-export type ErrorDialect = 'envelope' | 'html' | 'oauth';
+export type ErrorDialect = 'envelope' | 'html' | 'oauth' | 'form-html';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -88,6 +90,9 @@ export function renderFrameworkError(raw: FastifyError, request: FastifyRequest,
   sendEnvelope(toAntaraError(raw), request, reply);
 }
 
+const isFormPost = (request: FastifyRequest) =>
+  /^application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '');
+
 /** The single place where errors become HTTP responses. Call it before routes are registered. */
 export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlErrorRenderer): void {
   trackRoutes(app);
@@ -95,11 +100,13 @@ export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlError
   app.setErrorHandler((raw, request, reply) => {
     const error = toAntaraError(raw);
     if (error.code === 'internal_error') request.log.error({ err: raw }, 'unhandled error');
-    if (request.routeOptions.config?.errorDialect === 'html' && renderHtml) {
+    const dialect = request.routeOptions.config?.errorDialect;
+    const asPage = dialect === 'html' || (dialect === 'form-html' && isFormPost(request));
+    if (asPage && renderHtml) {
       statusAndHeaders(error, reply);
       return renderHtml(error, request, reply);
     }
-    if (request.routeOptions.config?.errorDialect === 'oauth' && speaksOAuthWire(request)) {
+    if (dialect === 'oauth' && speaksOAuthWire(request)) {
       return sendOAuthError(error, request, reply);
     }
     return sendEnvelope(error, request, reply);
