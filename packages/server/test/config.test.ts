@@ -263,6 +263,17 @@ describe('start-up with a bad setting (process)', () => {
     },
   );
 
+  it('stops with exit status 1 naming ANTARA_DATA_DIR when the directory cannot be made', async () => {
+    const data = tempDataDir();
+    dirs.push(data);
+    const notADirectory = path.join(data.dir, 'a-file');
+    fs.writeFileSync(notADirectory, 'not a directory');
+    const run = await runAntara(['serve'], { ANTARA_DATA_DIR: path.join(notADirectory, 'data') });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Antara cannot start. ANTARA_DATA_DIR: cannot open the database sqlite:');
+    expect(run.stderr).toContain('Fix: point ANTARA_DATA_DIR');
+  });
+
   it('warns about an unknown ANTARA_* variable and carries on', async () => {
     const data = tempDataDir();
     dirs.push(data);

@@ -25,11 +25,20 @@ export interface Storage {
 
 const INT8_OID = 20;
 
+/** The configured database cannot be opened. The message names the setting and the fix. */
 export class DatabaseUnreachableError extends Error {
-  constructor(description: string, cause: unknown) {
+  constructor(
+    description: string,
+    cause: unknown,
+    problem: { variable: string; verb: string; fix: string } = {
+      variable: 'ANTARA_DATABASE_URL',
+      verb: 'reach',
+      fix: 'check the URL and that the server is running (Antara never falls back to SQLite)',
+    },
+  ) {
     super(
-      `ANTARA_DATABASE_URL: cannot reach the database ${description}: ${(cause as Error)?.message ?? cause}. ` +
-        'Fix: check the URL and that the server is running (Antara never falls back to SQLite).',
+      `${problem.variable}: cannot ${problem.verb} the database ${description}: ` +
+        `${(cause as Error)?.message ?? cause}. Fix: ${problem.fix}.`,
     );
     this.name = 'DatabaseUnreachableError';
   }
@@ -40,8 +49,17 @@ export async function openStorage(config: Config['database']): Promise<Storage> 
 }
 
 function openSqlite(file: string): Storage {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new SQLite(file);
+  let sqlite: SQLite.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    sqlite = new SQLite(file);
+  } catch (error) {
+    throw new DatabaseUnreachableError(`sqlite:${file}`, error, {
+      variable: 'ANTARA_DATA_DIR',
+      verb: 'open',
+      fix: 'point ANTARA_DATA_DIR (or a sqlite: ANTARA_DATABASE_URL) at a directory Antara may write to',
+    });
+  }
   sqlite.pragma('journal_mode = WAL');
   // A 2xx means the write is on disk: FULL fsyncs the WAL on every commit.
   sqlite.pragma('synchronous = FULL');
