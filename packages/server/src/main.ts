@@ -11,6 +11,7 @@ import { createContext } from './context.js';
 import { every, purgeExpired } from './jobs/purge-expired.js';
 import { openRuntime } from './runtime.js';
 import { DatabaseUnreachableError, migrateToLatest, openStorage } from './storage/database.js';
+import { createWebhookDispatcher } from './webhooks/dispatcher.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -36,7 +37,11 @@ async function serve(): Promise<void> {
     () => purgeExpired(ctx),
     (error) => app.log.error({ err: error }, 'purge failed'),
   );
+  const webhooks = createWebhookDispatcher(ctx, {
+    onError: (error) => app.log.error({ err: error }, 'webhook dispatcher failed'),
+  });
   await app.listen({ host: cfg.server.host, port: cfg.server.port });
+  webhooks.start();
   say(`Antara listening on ${cfg.server.publicUrl} (database ${runtime.storage.description})`);
   say(
     cfg.mail.smtpUrl
@@ -65,6 +70,8 @@ async function serve(): Promise<void> {
       // Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets.
       await app.close();
       clearInterval(sweep);
+      // Attempts in flight finish (each within its timeout) and are recorded before storage closes.
+      await webhooks.stop();
       await runtime.close();
     } catch (error) {
       process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);

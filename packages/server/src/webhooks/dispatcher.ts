@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
-import { createGroupCommit, type GroupCommit } from '../storage/group-commit.js';
 import {
   createWebhookDeliveryRepository,
   type WebhookDeliveryRow,
@@ -11,6 +10,7 @@ import {
   type WebhookEndpointRow,
 } from '../storage/repositories/webhook-endpoints.js';
 import type { Database } from '../storage/schema.js';
+import { type BatchWriter, createBatchWriter } from './batch-writer.js';
 import type { HostResolver } from './destination.js';
 import { fanOutBatch } from './fan-out.js';
 import {
@@ -90,7 +90,7 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
       resolve: options.resolve ?? ctx.webhooks.resolve,
       timeoutMs,
     });
-  const recorder: GroupCommit = createGroupCommit(ctx.storage);
+  const recorder: BatchWriter<Settlement> = createBatchWriter(ctx.storage, settle);
   const skipLocked = ctx.storage.capabilities.supportsSkipLocked;
   const inFlight = new Set<Promise<boolean>>();
 
@@ -143,9 +143,7 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
     const result = await client.post(endpoint.url, headers, delivery.payload, attemptedAt);
     const now = ctx.clock.now();
     const verdict = judgeAttempt(result, delivery.schedule_step, now);
-    await recorder.run((trx) =>
-      settle(trx, { delivery, endpoint, attemptedAt, webhookTimestamp, result, verdict, now }),
-    );
+    await recorder.write({ delivery, endpoint, attemptedAt, webhookTimestamp, result, verdict, now });
     return verdict.kind === 'succeeded';
   }
 
