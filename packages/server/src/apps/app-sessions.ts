@@ -7,6 +7,7 @@ import type { AppTokenWithApp } from '../storage/repositories/app-tokens.js';
 import type { AppRow } from '../storage/repositories/apps.js';
 import type { Repositories } from '../storage/repositories/index.js';
 import { hashToken, looksLike, mintToken } from '../tokens/opaque-token.js';
+import { createTokenWriter } from './token-writer.js';
 
 /** Scopes an app (and so an API key) can hold. */
 export const APP_SCOPES: readonly Scope[] = ['ai.chat', 'identity.read', 'messages.send'];
@@ -50,14 +51,14 @@ export function createAppSessions({
   clock: Clock;
   random: Random;
 }): AppSessions {
+  // The hottest write of the API: concurrent exchanges share one commit.
+  const insertToken = createTokenWriter((rows) => repos.appTokens.insertMany(rows));
   return {
     async findKey(apiKey, appId) {
       if (!looksLike(apiKey, TOKEN_PREFIXES.apiKey)) return null;
-      const key = await repos.apiKeys.findLiveByHash(hashToken(apiKey));
-      if (!key || (appId !== undefined && key.app_id !== appId)) return null;
-      const app = await repos.apps.findById(key.app_id);
-      if (!app || app.moderation_state === 'disabled') return null;
-      return { key, app };
+      const found = await repos.apiKeys.findLiveWithAppByHash(hashToken(apiKey));
+      if (!found || (appId !== undefined && found.key.app_id !== appId)) return null;
+      return found.app.moderation_state === 'disabled' ? null : found;
     },
 
     async issue(key, app, requested) {
@@ -77,7 +78,7 @@ export function createAppSessions({
       const now = clock.now();
       const minted = mintToken(TOKEN_PREFIXES.appAccess, random);
       const expiresAt = now + APP_TOKEN_TTL_MS;
-      await repos.appTokens.insert({
+      await insertToken({
         id: random.uuid(),
         app_id: app.id,
         api_key_id: key.id,

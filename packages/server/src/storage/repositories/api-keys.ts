@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import { precompiled } from '../precompiled.js';
 import type { ApiKeysTable, Database } from '../schema.js';
+import type { AppRow } from './apps.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 
@@ -7,6 +9,8 @@ export interface ApiKeyRepository {
   findById(id: string): Promise<ApiKeyRow | undefined>;
   /** The unrevoked key with this hash. */
   findLiveByHash(keyHash: string): Promise<ApiKeyRow | undefined>;
+  /** The unrevoked key with this hash and its app, in one query. */
+  findLiveWithAppByHash(keyHash: string): Promise<{ key: ApiKeyRow; app: AppRow } | undefined>;
   /** Newest first; `before` is the created_at/id cursor of the last row seen. */
   listByApp(appId: string, limit: number, before?: { createdAt: number; id: string }): Promise<ApiKeyRow[]>;
   countLiveByApp(appId: string): Promise<number>;
@@ -20,6 +24,25 @@ export interface ApiKeyRepository {
 }
 
 export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
+  // Every token exchange runs this: built once (storage/precompiled.ts).
+  const findLiveWithApp = precompiled(db, (keyHash: string) =>
+    db
+      .selectFrom('api_keys as k')
+      .innerJoin('apps as a', 'a.id', 'k.app_id')
+      .selectAll('k')
+      .select([
+        'a.owner_user_id as a_owner_user_id',
+        'a.name as a_name',
+        'a.homepage_url as a_homepage_url',
+        'a.redirect_uris as a_redirect_uris',
+        'a.trust_level as a_trust_level',
+        'a.moderation_state as a_moderation_state',
+        'a.created_at as a_created_at',
+        'a.updated_at as a_updated_at',
+      ])
+      .where('k.key_hash', '=', keyHash)
+      .where('k.revoked_at', 'is', null),
+  );
   return {
     findById: (id) => db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst(),
     findLiveByHash: (keyHash) =>
@@ -29,6 +52,35 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
         .where('key_hash', '=', keyHash)
         .where('revoked_at', 'is', null)
         .executeTakeFirst(),
+    async findLiveWithAppByHash(keyHash) {
+      const [row] = await findLiveWithApp(keyHash);
+      if (!row) return undefined;
+      const {
+        a_owner_user_id,
+        a_name,
+        a_homepage_url,
+        a_redirect_uris,
+        a_trust_level,
+        a_moderation_state,
+        a_created_at,
+        a_updated_at,
+        ...key
+      } = row;
+      return {
+        key,
+        app: {
+          id: key.app_id,
+          owner_user_id: a_owner_user_id,
+          name: a_name,
+          homepage_url: a_homepage_url,
+          redirect_uris: a_redirect_uris,
+          trust_level: a_trust_level,
+          moderation_state: a_moderation_state,
+          created_at: a_created_at,
+          updated_at: a_updated_at,
+        },
+      };
+    },
     listByApp(appId, limit, before) {
       let query = db.selectFrom('api_keys').selectAll().where('app_id', '=', appId);
       if (before) {

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { precompiled } from '../precompiled.js';
 import type { AppTokensTable, Database } from '../schema.js';
 import type { AppRow } from './apps.js';
 
@@ -13,38 +14,46 @@ export interface AppTokenWithApp {
 
 export interface AppTokenRepository {
   insert(row: AppTokenRow): Promise<void>;
+  /** Several tokens in one statement (one transaction). */
+  insertMany(rows: AppTokenRow[]): Promise<void>;
   /** The live token with this hash and its app, or undefined. The key it came from must be live too. */
   findLiveByHash(tokenHash: string, now: number): Promise<AppTokenWithApp | undefined>;
   deleteExpired(before: number): Promise<number>;
 }
 
 export function createAppTokenRepository(db: Kysely<Database>): AppTokenRepository {
+  // Every /app/v1 call and every aat_ introspection runs this: built once (storage/precompiled.ts).
+  const findLive = precompiled(db, (tokenHash: string, now: number) =>
+    db
+      .selectFrom('app_tokens as t')
+      .innerJoin('apps as a', 'a.id', 't.app_id')
+      .innerJoin('api_keys as k', 'k.id', 't.api_key_id')
+      .selectAll('t')
+      .select([
+        'a.owner_user_id as a_owner_user_id',
+        'a.name as a_name',
+        'a.homepage_url as a_homepage_url',
+        'a.redirect_uris as a_redirect_uris',
+        'a.trust_level as a_trust_level',
+        'a.moderation_state as a_moderation_state',
+        'a.created_at as a_created_at',
+        'a.updated_at as a_updated_at',
+        'k.display_prefix as k_display_prefix',
+      ])
+      .where('t.token_hash', '=', tokenHash)
+      .where('t.revoked_at', 'is', null)
+      .where('t.expires_at', '>', now)
+      .where('k.revoked_at', 'is', null),
+  );
   return {
     async insert(row) {
       await db.insertInto('app_tokens').values(row).execute();
     },
+    async insertMany(rows) {
+      if (rows.length > 0) await db.insertInto('app_tokens').values(rows).execute();
+    },
     async findLiveByHash(tokenHash, now) {
-      const row = await db
-        .selectFrom('app_tokens as t')
-        .innerJoin('apps as a', 'a.id', 't.app_id')
-        .innerJoin('api_keys as k', 'k.id', 't.api_key_id')
-        .selectAll('t')
-        .select([
-          'a.owner_user_id as a_owner_user_id',
-          'a.name as a_name',
-          'a.homepage_url as a_homepage_url',
-          'a.redirect_uris as a_redirect_uris',
-          'a.trust_level as a_trust_level',
-          'a.moderation_state as a_moderation_state',
-          'a.created_at as a_created_at',
-          'a.updated_at as a_updated_at',
-          'k.display_prefix as k_display_prefix',
-        ])
-        .where('t.token_hash', '=', tokenHash)
-        .where('t.revoked_at', 'is', null)
-        .where('t.expires_at', '>', now)
-        .where('k.revoked_at', 'is', null)
-        .executeTakeFirst();
+      const [row] = await findLive(tokenHash, now);
       if (!row) return undefined;
       const {
         a_owner_user_id,
