@@ -103,6 +103,9 @@ describe('code samples integrators copy', () => {
     expect(perDocument('packages/web-sdk/README.md')).toBeGreaterThan(0);
     expect(perDocument('packages/server-sdk/README.md')).toBeGreaterThan(0);
     expect(perDocument('packages/server-sdk/src/antara-server.ts')).toBeGreaterThan(5);
+    expect(perDocument('docs/quickstart.md')).toBeGreaterThan(1);
+    expect(perDocument('docs/sdk-quickstart.md')).toBeGreaterThan(4);
+    expect(perDocument('examples/demo-app/README.md')).toBeGreaterThan(0);
     expect(compile(snippets)).toEqual([]);
   });
 
