@@ -95,6 +95,20 @@ eachDialect('group commit', (dialect) => {
     await writer.close();
   });
 
+  it('rolls back a lone item that fails, with its own error, and commits the next one', async () => {
+    const writer = createGroupCommit(storage);
+    await expect(
+      writer.run(async (trx) => {
+        await insertRow(1, 'lone').execute(trx);
+        throw new Error('lone item failed');
+      }),
+    ).rejects.toThrow('lone item failed');
+    await writer.run((trx) => insertRow(2, 'next').execute(trx));
+    expect(await ids()).toEqual([2]);
+    expect(writer.stats()).toMatchObject({ commits: 1, items: 1, failed: 1 });
+    await writer.close();
+  });
+
   it('resolves only once the commit is visible to another connection', async () => {
     const writer = createGroupCommit(storage);
     await writer.run((trx) => insertRow(7, 'seen').execute(trx));

@@ -65,7 +65,7 @@ function openSqlite(file: string): Storage {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     capabilities: { supportsSkipLocked: false, singleWriter: true },
@@ -74,6 +74,29 @@ function openSqlite(file: string): Storage {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely asks better-sqlite3 to prepare every query afresh, and compiling the SQL is a large
+ * share of a small query's cost. Statements are reusable, so they are kept per SQL text
+ * (bounded; the query shapes of this codebase are few). A statement still iterating a
+ * streamed result is busy and cannot be shared, so a fresh one is prepared for that call.
+ */
+function withStatementCache(sqlite: SQLite.Database, limit = 1000) {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string): SQLite.Statement {
+      const cached = statements.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(text);
+      if (!cached) {
+        if (statements.size >= limit) statements.delete(statements.keys().next().value as string);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
   };
 }
 

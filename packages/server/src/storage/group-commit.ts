@@ -95,11 +95,17 @@ export function createGroupCommit(storage: Storage, options: GroupCommitOptions 
     let outcomes: Outcome[];
     try {
       outcomes = await db.transaction().execute(async (trx) => {
+        // One item alone needs no savepoint: its transaction is its own.
+        if (batch.length === 1) return [await runAsOnly(batch[0]!.work, trx)];
         const results: Outcome[] = [];
         for (const item of batch) results.push(await runInSavepoint(trx, item.work));
         return results;
       });
-    } catch {
+    } catch (error) {
+      if (error instanceof ItemFailed) {
+        settle(batch[0]!, { ok: false, error: error.error });
+        return;
+      }
       // The batch as a whole did not commit (its COMMIT or a savepoint command failed), so
       // none of it is on disk. Each item gets a transaction of its own, which isolates an
       // item whose writes only fail at commit time from its neighbours.
@@ -145,6 +151,25 @@ export function createGroupCommit(storage: Storage, options: GroupCommitOptions 
     },
     stats: () => ({ ...stats }),
   };
+}
+
+/**
+ * Runs the only item of a batch. When it throws, the transaction must still end without its
+ * writes, so the error is carried out of the transaction callback, which rolls back.
+ */
+async function runAsOnly(work: Work<unknown>, trx: Kysely<Database>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await work(trx) };
+  } catch (error) {
+    throw new ItemFailed(error);
+  }
+}
+
+/** The only item of a batch failed; the batch transaction rolled back for it. */
+class ItemFailed extends Error {
+  constructor(readonly error: unknown) {
+    super('the only item of a batch failed');
+  }
 }
 
 /**

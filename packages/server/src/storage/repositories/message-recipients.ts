@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** What decides whether an app's message to a slug is delivered. */
@@ -22,23 +22,17 @@ export interface MessageRecipientRepository {
 export function createMessageRecipientRepository(db: Kysely<Database>): MessageRecipientRepository {
   return {
     async findForApp(appId, slug) {
-      const row = await db
-        .selectFrom('grants as g')
-        .innerJoin('users as u', 'u.id', 'g.account_id')
-        .leftJoin('message_mutes as mu', (join) =>
-          join.onRef('mu.user_id', '=', 'g.account_id').onRef('mu.app_id', '=', 'g.app_id'),
-        )
-        .select([
-          'g.id as grantId',
-          'g.account_id as accountId',
-          'g.status as grantStatus',
-          'g.scopes as grantScopes',
-          'u.moderation_state as accountModerationState',
-          'mu.created_at as mutedAt',
-        ])
-        .where('g.slug', '=', slug)
-        .where('g.app_id', '=', appId)
-        .executeTakeFirst();
+      // A SQL template rather than the query builder: this runs for every message sent, and
+      // building a three-table join costs more CPU than executing it.
+      const { rows } = await sql<Omit<AppRecipient, 'muted'> & { mutedAt: number | null }>`
+        select g.id as "grantId", g.account_id as "accountId", g.status as "grantStatus",
+          g.scopes as "grantScopes", u.moderation_state as "accountModerationState",
+          mu.created_at as "mutedAt"
+        from grants g
+        join users u on u.id = g.account_id
+        left join message_mutes mu on mu.user_id = g.account_id and mu.app_id = g.app_id
+        where g.slug = ${slug} and g.app_id = ${appId}`.execute(db);
+      const row = rows[0];
       if (!row) return undefined;
       const { mutedAt, ...rest } = row;
       return { ...rest, muted: mutedAt !== null };

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, MessagesTable } from '../schema.js';
 
 export type MessageRow = Selectable<MessagesTable>;
@@ -51,7 +51,12 @@ export function createMessageRepository(db: Kysely<Database>): MessageRepository
 
   return {
     async insert(row) {
-      await db.insertInto('messages').values(row).execute();
+      // A SQL template: this runs for every message sent (see idempotency-keys.ts).
+      await sql`
+        insert into messages
+          (id, user_id, sender_kind, sender_id, app_id, slug, subject, body, created_at, read_at)
+        values (${row.id}, ${row.user_id}, ${row.sender_kind}, ${row.sender_id}, ${row.app_id},
+          ${row.slug}, ${row.subject}, ${row.body}, ${row.created_at}, ${row.read_at})`.execute(db);
     },
     async findForUser(userId, id) {
       const row = await withApp().where('m.id', '=', id).where('m.user_id', '=', userId).executeTakeFirst();
