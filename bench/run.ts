@@ -5,7 +5,7 @@ import { type DatabaseKind, startAntara } from './lib/antara.js';
 import { startHelloWorld } from './lib/hello-world.js';
 import { type LoadFigures, type LoadRequest, runLoad } from './lib/load.js';
 import { gitCommit, type MachineInfo, machineInfo } from './lib/machine.js';
-import { type BenchOptions, parseOptions, USAGE } from './lib/options.js';
+import { type BenchOptions, parseOptions, USAGE, UsageError } from './lib/options.js';
 import { summariseProfile } from './lib/profile-summary.js';
 import { judge, type RunResult, type RunSettings, record } from './lib/results.js';
 import type { Scenario } from './lib/scenario.js';
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     return;
   }
   const unknown = options.scenarios.filter((name) => !SCENARIOS.some((s) => s.name === name));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; see --list`);
+  if (unknown.length) throw new UsageError(`unknown scenario ${unknown.join(', ')}; see --list`);
   const scenarios = SCENARIOS.filter((s) => !options.scenarios.length || options.scenarios.includes(s.name));
 
   const machine = machineInfo();
@@ -165,6 +165,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`bench: ${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
   process.exit(2);
 });

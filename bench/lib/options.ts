@@ -30,16 +30,19 @@ export const USAGE = `npm run bench -- [options]
   --no-record           print figures only; leave bench/results/ and the README alone
   --list                list the scenarios and exit`;
 
+/** A bad command line: `npm run bench` prints the message and the usage, without a stack. */
+export class UsageError extends Error {}
+
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} takes a whole number ≥ 1, not "${raw}"`);
+    throw new UsageError(`--${name} takes a whole number ≥ 1, not "${raw}"`);
   return value;
 }
 
-export function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
+function parse(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       scenario: { type: 'string', multiple: true },
@@ -54,10 +57,20 @@ export function parseOptions(argv: string[]): BenchOptions {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
   const databases = values.database ?? ['sqlite'];
   for (const database of databases) {
     if (database !== 'sqlite' && database !== 'postgres') {
-      throw new Error(`--database takes sqlite or postgres, not "${database}"`);
+      throw new UsageError(`--database takes sqlite or postgres, not "${database}"`);
     }
   }
   const cpuProfile = values['cpu-prof'] ?? false;
