@@ -13,6 +13,8 @@ export interface ApproveGrant {
   scopes: readonly string[];
   /** The alias typed on the consent screen; undefined leaves an existing alias alone. */
   alias?: string | null;
+  /** The slug the consent screen showed for a first approval (random too, made by the server). */
+  previewSlug?: string;
 }
 
 const sortedUnion = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])].sort();
@@ -40,7 +42,7 @@ export async function approveGrant(
         id: deps.random.uuid(),
         account_id: approval.accountId,
         app_id: approval.appId,
-        slug: newSlug(deps.random),
+        slug: approval.previewSlug ?? newSlug(deps.random),
         alias: approval.alias ?? null,
         scopes: JSON.stringify([...approval.scopes].sort()),
         status: 'active',

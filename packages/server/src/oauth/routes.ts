@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { createOAuthIntrospector } from './access-token.js';
 import { registerAuthorizeRoute } from './authorize/authorize-route.js';
+import { registerConsentPage } from './consent/consent-page.js';
 import { registerConsentRoute } from './consent/consent-route.js';
 import { registerDiscoveryRoutes } from './discovery/discovery-routes.js';
 import { registerIntrospectRoute } from './introspect/introspect-route.js';
@@ -20,6 +21,7 @@ export function registerOAuthRoutes(app: TypedApp, ctx: AppContext): OAuthServic
   registerDiscoveryRoutes(app, ctx, services);
   registerAuthorizeRoute(app, ctx);
   registerConsentRoute(app, ctx);
+  registerConsentPage(app, ctx);
   registerTokenRoute(app, ctx, services);
   registerUserinfoRoute(app, ctx);
   registerIntrospectRoute(app, ctx);

@@ -23,6 +23,9 @@ export const ConsentBodySchema = Type.Object(
     decision: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
     alias: Type.Optional(Type.Union([Type.Literal(''), AliasSchema, Type.Null()])),
     _csrf: Field(128),
+    /** The consent page's previewed slug for a first approval, and its signature. */
+    slug: Field(64),
+    slug_sig: Field(128),
   },
   // Why open: a client may pass on the whole authorization query, and authorization requests
   // ignore parameters they do not know (RFC 6749 §3.1). The bound keeps it small.
@@ -33,6 +36,6 @@ export type ConsentBody = Static<typeof ConsentBodySchema>;
 
 /** The authorization parameters inside a consent body. */
 export function authorizeParamsOf(body: ConsentBody): AuthorizeParams {
-  const { decision: _decision, alias: _alias, _csrf, ...params } = body;
+  const { decision: _decision, alias: _alias, _csrf, slug: _slug, slug_sig: _sig, ...params } = body;
   return params;
 }

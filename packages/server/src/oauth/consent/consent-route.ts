@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { AntaraError } from '../../errors/antara-error.js';
 import { normalizeAlias } from '../../grants/app-identity.js';
 import { bearerToken } from '../../http/bearer.js';
-import { ok, responses } from '../../http/envelope.js';
+import { Envelope, ErrorSchema, ok } from '../../http/envelope.js';
 import { enforceRate } from '../../http/rate-limit.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { requireUser } from '../../identity/authenticate.js';
@@ -12,6 +12,7 @@ import { asEnvelopeError } from '../authorize/authorize-error.js';
 import { validateAuthorize } from '../authorize/validate-authorize.js';
 import { OAUTH_RATES } from '../rates.js';
 import { authorizeParamsOf, ConsentBodySchema } from './consent-body.js';
+import { decideByForm, isFormPost, requireCsrfOnForms } from './consent-page.js';
 import { approveAndIssueCode, refusalRedirect } from './decide.js';
 
 /**
@@ -23,14 +24,25 @@ export function registerConsentRoute(app: TypedApp, ctx: AppContext): void {
   app.post(
     '/oauth/consent',
     {
+      config: { errorDialect: 'form-html' },
+      preValidation: requireCsrfOnForms(ctx),
       schema: {
         tags: ['oauth'],
         summary: 'Approve or deny an authorization request as the signed-in person',
+        description:
+          'JSON with Authorization: Bearer uat_… answers {redirectTo}. The consent page posts the same ' +
+          'fields form-encoded with its CSRF token and the session cookie, and gets a 303 to that URI.',
         body: ConsentBodySchema,
-        response: responses(200, Type.Object({ redirectTo: Type.String() })),
+        response: {
+          200: Envelope(Type.Object({ redirectTo: Type.String() })),
+          303: Type.Null({ description: 'The form post: Location is the redirect to the app' }),
+          '4xx': ErrorSchema,
+          '5xx': ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
+      if (isFormPost(request)) return decideByForm(ctx, request, reply, request.body);
       // Why the bearer only: a cookie would let another site's script decide for the person.
       if (!bearerToken(request)?.startsWith(TOKEN_PREFIXES.userAccess)) {
         throw new AntaraError('invalid_token', "Send the person's session: Authorization: Bearer uat_…", {
@@ -45,12 +57,9 @@ export function registerConsentRoute(app: TypedApp, ctx: AppContext): void {
       const redirectTo =
         request.body.decision === 'deny'
           ? refusalRedirect(ctx, outcome.request, 'access_denied', 'The person declined.')
-          : await approveAndIssueCode(
-              ctx,
-              outcome.request,
-              signedIn,
-              request.body.alias === undefined ? undefined : normalizeAlias(request.body.alias),
-            );
+          : await approveAndIssueCode(ctx, outcome.request, signedIn, {
+              alias: request.body.alias === undefined ? undefined : normalizeAlias(request.body.alias),
+            });
       return ok(request, ctx.clock, { redirectTo });
     },
   );

@@ -17,15 +17,20 @@ export async function approveAndIssueCode(
   ctx: AppContext,
   request: AuthorizeRequest,
   signedIn: SessionWithUser,
-  alias?: string | null,
+  choices: { alias?: string | null; previewSlug?: string } = {},
 ): Promise<string> {
   const code = mintToken(CODE_PREFIX, ctx.random);
+  let previewSlug = choices.previewSlug;
   await transactionRetryingUnique(ctx.storage.db, async (trx) => {
+    // A retry after a unique conflict must not insist on the slug that collided.
+    const slug = previewSlug;
+    previewSlug = undefined;
     const grant = await approveGrant(trx, ctx, {
       accountId: signedIn.user.id,
       appId: request.app.id,
       scopes: request.scopes,
-      alias,
+      alias: choices.alias,
+      previewSlug: slug,
     });
     const now = ctx.clock.now();
     await createOAuthCodeRepository(trx).insert({
