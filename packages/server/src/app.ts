@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
@@ -10,6 +9,7 @@ import { type AppContext, type AppDeps, createContext } from './context.js';
 import { installErrorHandler, renderFrameworkError } from './errors/error-handler.js';
 import { registerGrantRoutes } from './grants/routes/index.js';
 import { registerCors } from './http/cors.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import type { TypedApp } from './http/typed-app.js';
 import { buildValidator, parseForm } from './http/validation.js';
 import { registerEmailAuthRoutes } from './identity/routes/email-auth.js';
@@ -22,22 +22,6 @@ import { renderErrorPage } from './pages/error-page.js';
 import { registerPageRoutes } from './pages/register.js';
 import { registerSystemRoutes } from './system/routes.js';
 import { registerWebhookRoutes } from './webhooks/routes.js';
-
-export const CONTENT_SECURITY_POLICY = {
-  useDefaults: false,
-  directives: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'none'"],
-    // Why no form-action: the consent form's 303 goes to the app's redirect URI, and
-    // browsers apply form-action to that redirect.
-    frameAncestors: ["'none'"],
-  },
-};
 
 /** Builds the Antara HTTP app over the given deps. Never listens; main.ts does. */
 export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: AppContext }> {
@@ -52,18 +36,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: TypedApp; ctx: App
     frameworkErrors: renderFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
+  registerSecurityHeaders(app, deps.config.server.publicUrl.startsWith('https:'));
   // Only JSON and form bodies are accepted; anything else is 415.
   app.removeContentTypeParser('text/plain');
 
-  await app.register(helmet, {
-    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-    crossOriginEmbedderPolicy: false,
-    frameguard: { action: 'deny' },
-    strictTransportSecurity: deps.config.server.publicUrl.startsWith('https:'),
-  });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: deps.config.server.bodyLimitBytes, parser: parseForm });
   await app.register(swagger, {

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { precompiled } from '../precompiled.js';
 import type { Database, UserSessionsTable } from '../schema.js';
 import type { UserRow } from './users.js';
 
@@ -32,31 +33,34 @@ export interface UserSessionRepository {
 }
 
 export function createUserSessionRepository(db: Kysely<Database>): UserSessionRepository {
+  // The lookup behind every uat_ and cookie-authenticated request.
+  const liveByAccessHash = precompiled(db, (accessHash: string, now: number) =>
+    db
+      .selectFrom('user_sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .selectAll('s')
+      .select([
+        'u.id as u_id',
+        'u.email as u_email',
+        'u.phone as u_phone',
+        'u.primary_slug as u_primary_slug',
+        'u.display_name as u_display_name',
+        'u.trust_level as u_trust_level',
+        'u.email_verified_at as u_email_verified_at',
+        'u.moderation_state as u_moderation_state',
+        'u.created_at as u_created_at',
+        'u.updated_at as u_updated_at',
+      ])
+      .where('s.access_hash', '=', accessHash)
+      .where('s.revoked_at', 'is', null)
+      .where('s.access_expires_at', '>', now),
+  );
   return {
     async insert(row) {
       await db.insertInto('user_sessions').values(row).execute();
     },
     async findLiveByAccessHash(accessHash, now) {
-      const row = await db
-        .selectFrom('user_sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .selectAll('s')
-        .select([
-          'u.id as u_id',
-          'u.email as u_email',
-          'u.phone as u_phone',
-          'u.primary_slug as u_primary_slug',
-          'u.display_name as u_display_name',
-          'u.trust_level as u_trust_level',
-          'u.email_verified_at as u_email_verified_at',
-          'u.moderation_state as u_moderation_state',
-          'u.created_at as u_created_at',
-          'u.updated_at as u_updated_at',
-        ])
-        .where('s.access_hash', '=', accessHash)
-        .where('s.revoked_at', 'is', null)
-        .where('s.access_expires_at', '>', now)
-        .executeTakeFirst();
+      const [row] = await liveByAccessHash(accessHash, now);
       if (!row) return undefined;
       const {
         u_id,
