@@ -3,12 +3,14 @@ import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import type { AppContext } from '../../context.js';
 import { AntaraError } from '../../errors/antara-error.js';
+import { connectedAppsSection } from '../../grants/pages/connected-apps.js';
 import type { TypedApp } from '../../http/typed-app.js';
 import { changeProfile } from '../../identity/profile-changes.js';
 import { DisplayNameSchema, HandleSchema } from '../../identity/schemas.js';
 import type { UserRow } from '../../storage/repositories/users.js';
 import { type Alert, errorAlert, noteAlert } from '../alert.js';
 import { CsrfFieldSchema, csrfToken, requireCsrf } from '../csrf.js';
+import { html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { PAGE, PAGE_OR_REDIRECT, REDIRECT_RESPONSE } from '../page-schemas.js';
 import { endWebSession, siteUser } from '../web-session.js';
@@ -21,7 +23,7 @@ const DISPLAY_NAME_RULE = 'A display name is 1 to 80 characters, without control
 
 /** GET /account, POST /account/profile and POST /sign-out. */
 export function registerAccountRoutes(app: TypedApp, ctx: AppContext): void {
-  function showAccount(
+  async function showAccount(
     request: FastifyRequest,
     reply: FastifyReply,
     user: UserRow,
@@ -29,7 +31,9 @@ export function registerAccountRoutes(app: TypedApp, ctx: AppContext): void {
   ) {
     const account = presentAccount(user);
     const form = options.form ?? { displayName: account.displayName, primarySlug: account.handle };
-    const body = accountView({ account, csrf: csrfToken(ctx, request, reply), form, alert: options.alert });
+    const csrf = csrfToken(ctx, request, reply);
+    // The "Connected apps" section belongs to the grants domain (src/grants/pages/).
+    const body = html`${accountView({ account, csrf, form, alert: options.alert })}${await connectedAppsSection(ctx, request, user.id, csrf)}`;
     return sendPage(reply, { title: 'Your account', body }, options.status);
   }
 
