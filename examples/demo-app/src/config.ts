@@ -25,11 +25,11 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv): DemoConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new DemoConfigError(`PORT "${env.PORT}" is not a port`);
   const create =
-    'run `npm run antara -- app create --owner you@example.com --name "Demo app" --redirect-uri http://localhost:3000/callback`';
+    'run `npm run antara -- app create --owner you@example.com --name "Demo app" --redirect-uri http://127.0.0.1:3000/callback`';
   return {
     host: env.HOST ?? '127.0.0.1',
     port,
-    publicUrl: (env.DEMO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl: (env.DEMO_PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     antaraUrl: (env.ANTARA_URL ?? 'http://localhost:8080').replace(/\/+$/, ''),
     appId: required(env, 'ANTARA_APP_ID', `${create} and copy the app id`),
     apiKey: required(env, 'ANTARA_API_KEY', `${create} and copy the antara_live_ key`),
