@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOKEN_PREFIXES } from '@antara/protocol';
+import { type AppSession, TOKEN_PREFIXES } from '@antara/protocol';
 import { AppWebhooks } from './app-webhooks.js';
 import { AntaraError, AntaraInvalidRequestError, AntaraServerError } from './errors.js';
 import { type RetryOptions, Transport } from './transport.js';
@@ -50,16 +50,6 @@ interface HeldToken {
   /** Local clock time (ms) at which to renew: expiry minus the margin, measured from receipt. */
   renewAt: number;
   connection: AppConnection;
-}
-
-/** `POST /auth/token/exchange` (the guide: sessionType "app", audience = app id, scopes, app). */
-interface AppSessionData {
-  accessToken: string;
-  expiresAt: number;
-  expiresIn: number;
-  audience: string;
-  scopes: AppConnection['scopes'];
-  app: { appId: string; name: string };
 }
 
 const VERSION = '0.1.0';
@@ -349,7 +339,7 @@ export class AntaraServer {
 
   async #exchange(): Promise<HeldToken> {
     const receivedAfter = this.#now();
-    const { data } = await this.#transport.call<AppSessionData>({
+    const { data } = await this.#transport.call<AppSession>({
       method: 'POST',
       path: '/auth/token/exchange',
       body: { apiKey: this.#apiKey },
