@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { buildApp } from './app.js';
 import { addAppCommands } from './cli/app-commands.js';
 import type { CliRuntime } from './cli/cli-runtime.js';
+import { addOAuthCommands } from './cli/oauth-commands.js';
 import { addUserCommands } from './cli/user-commands.js';
 import { loadConfig, unknownSettings } from './config/config.js';
 import { ConfigError } from './config/config-error.js';
@@ -111,6 +112,7 @@ const withRuntime: CliRuntime = async (work) => {
 };
 addUserCommands(program, withRuntime);
 addAppCommands(program, withRuntime);
+addOAuthCommands(program, withRuntime);
 
 program
   .parseAsync(process.argv.length > 2 ? process.argv : [...process.argv, 'serve'])
