@@ -61,7 +61,7 @@ eachDialect('webhook secret rotation', (dialect) => {
     };
 
     const beforeRotation = await deliver();
-    expect(beforeRotation.headers['webhook-signature'].split(' ')).toHaveLength(1);
+    expect(beforeRotation.headers['webhook-signature']?.split(' ')).toHaveLength(1);
     expect(holdsOnly(oldSecret)(beforeRotation)).toBe(true);
 
     const rotated = await h.app.inject({
@@ -74,7 +74,7 @@ eachDialect('webhook secret rotation', (dialect) => {
     const newReceiver = holdsOnly(newSecret);
 
     const during = await deliver();
-    expect(during.headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(during.headers['webhook-signature']?.split(' ')).toHaveLength(2);
     expect(oldReceiver(during)).toBe(true);
     expect(newReceiver(during)).toBe(true);
 
@@ -85,7 +85,7 @@ eachDialect('webhook secret rotation', (dialect) => {
 
     h.clock.advance(1000);
     const after = await deliver();
-    expect(after.headers['webhook-signature'].split(' ')).toHaveLength(1);
+    expect(after.headers['webhook-signature']?.split(' ')).toHaveLength(1);
     expect(newReceiver(after)).toBe(true);
     expect(oldReceiver(after)).toBe(false);
 
@@ -131,7 +131,7 @@ eachDialect('webhook secret rotation', (dialect) => {
     await dispatcher.runOnce();
     const request = receiver.received.at(-1)!;
     expect(request.path).toBe('/twice');
-    expect(request.headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(request.headers['webhook-signature']?.split(' ')).toHaveLength(2);
     expect(verifyWebhook(third, request)).toBeTruthy();
     expect(verifyWebhook(second, request)).toBeTruthy();
     expect(() => verifyWebhook(first, request)).toThrow(/No matching signature/);

@@ -22,7 +22,7 @@ interface Queued<T> {
 
 export function createBatchWriter<T>(
   storage: Storage,
-  apply: (trx: Kysely<Database>, item: T) => Promise<void>,
+  apply: (trx: Kysely<Database>, items: T[]) => Promise<void>,
   maxBatch = 256,
 ): BatchWriter<T> {
   // One writer on SQLite (one connection); a few on PostgreSQL, each on its own connection.
@@ -54,15 +54,18 @@ export function createBatchWriter<T>(
 
   async function commit(batch: Array<Queued<T>>): Promise<void> {
     try {
-      await storage.db.transaction().execute(async (trx) => {
-        for (const { item } of batch) await apply(trx, item);
-      });
+      await storage.db.transaction().execute((trx) =>
+        apply(
+          trx,
+          batch.map((queued) => queued.item),
+        ),
+      );
       for (const queued of batch) queued.resolve();
     } catch {
       await Promise.all(
         batch.map(async (queued) => {
           try {
-            await storage.db.transaction().execute((trx) => apply(trx, queued.item));
+            await storage.db.transaction().execute((trx) => apply(trx, [queued.item]));
             queued.resolve();
           } catch (error) {
             queued.reject(error);

@@ -147,38 +147,58 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
     return verdict.kind === 'succeeded';
   }
 
-  async function settle(trx: Kysely<Database>, s: Settlement): Promise<void> {
+  /** Records a batch of attempts in one transaction: one insert, one update for the successes. */
+  async function settle(trx: Kysely<Database>, batch: Settlement[]): Promise<void> {
     const deliveries = createWebhookDeliveryRepository(trx);
     const endpoints = createWebhookEndpointRepository(trx);
-    const { delivery, endpoint, verdict, result, now } = s;
-    const recorded = await deliveries.insertAttempt({
-      id: ctx.random.uuid(),
-      delivery_id: delivery.id,
-      endpoint_id: endpoint.id,
-      attempt_number: delivery.attempt_count + 1,
-      attempted_at: s.attemptedAt,
-      webhook_timestamp: s.webhookTimestamp,
-      outcome: verdict.kind === 'succeeded' ? 'succeeded' : 'failed',
-      status_code: result.statusCode ?? null,
-      latency_ms: result.latencyMs,
-      response_excerpt: result.excerpt,
-      error: result.error,
-    });
-    // Another dispatcher recorded this attempt number after our lease ran out: its word stands.
-    if (!recorded) return;
+    const recorded = await deliveries.insertAttempts(
+      batch.map((s) => ({
+        id: ctx.random.uuid(),
+        delivery_id: s.delivery.id,
+        endpoint_id: s.endpoint.id,
+        attempt_number: s.delivery.attempt_count + 1,
+        attempted_at: s.attemptedAt,
+        webhook_timestamp: s.webhookTimestamp,
+        outcome: s.verdict.kind === 'succeeded' ? 'succeeded' : 'failed',
+        status_code: s.result.statusCode ?? null,
+        latency_ms: s.result.latencyMs,
+        response_excerpt: s.result.excerpt,
+        error: s.result.error,
+      })),
+    );
+    // An attempt another dispatcher recorded first (after our lease ran out) is its to settle.
+    const mine = batch.filter((s) => recorded.has(s.delivery.id));
+    const succeeded = mine.filter((s) => s.verdict.kind === 'succeeded');
+    if (succeeded.length > 0) {
+      const now = Math.max(...succeeded.map((s) => s.now));
+      await deliveries.settleSucceeded(
+        succeeded.map((s) => s.delivery.id),
+        instanceId,
+        now,
+      );
+      for (const endpointId of new Set(succeeded.map((s) => s.endpoint.id)))
+        await endpoints.markHealthy(endpointId);
+    }
+    for (const s of mine) {
+      if (s.verdict.kind !== 'succeeded') await settleFailure(deliveries, endpoints, s);
+    }
+  }
+
+  async function settleFailure(
+    deliveries: ReturnType<typeof createWebhookDeliveryRepository>,
+    endpoints: ReturnType<typeof createWebhookEndpointRepository>,
+    s: Settlement,
+  ): Promise<void> {
+    const { delivery, endpoint, verdict, now } = s;
     await deliveries.settle({
       id: delivery.id,
       owner: instanceId,
       expectedAttemptCount: delivery.attempt_count,
-      status: verdict.kind === 'succeeded' ? 'succeeded' : verdict.kind === 'retry' ? 'pending' : 'failed',
+      status: verdict.kind === 'retry' ? 'pending' : 'failed',
       scheduleStep: verdict.kind === 'retry' ? verdict.scheduleStep : delivery.schedule_step,
       nextAttemptAt: verdict.kind === 'retry' ? verdict.nextAttemptAt : null,
       now,
     });
-    if (verdict.kind === 'succeeded') {
-      await endpoints.markHealthy(endpoint.id);
-      return;
-    }
     if (verdict.kind === 'gone') {
       if (await endpoints.disable(endpoint.id, 'gone', now))
         await deliveries.failPendingOfEndpoint(endpoint.id, now);
@@ -204,9 +224,10 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
     inFlight.add(tracked);
     void tracked.finally(() => {
       inFlight.delete(tracked);
-      // Why only then: waking on every completion would poll the database once per delivery.
-      if (waitingForSlot) {
-        waitingForSlot = false;
+      // Why a low-water mark: refilling one slot at a time would cost a lease query (and a
+      // transaction) per delivery; refilling a quarter of the window at once amortises it.
+      if (waitingForSlots && inFlight.size <= maxInFlight - refillAt) {
+        waitingForSlots = false;
         wake();
       }
     });
@@ -233,7 +254,8 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
   let running: Promise<void> | null = null;
   let stopping = false;
   let wakeUp: (() => void) | null = null;
-  let waitingForSlot = false;
+  let waitingForSlots = false;
+  const refillAt = Math.max(1, Math.floor(maxInFlight / 4));
   function wake(): void {
     const w = wakeUp;
     wakeUp = null;
@@ -262,11 +284,15 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
           await notifyOwners(ctx);
         }
         const free = maxInFlight - inFlight.size;
-        const batch = free > 0 ? await lease(free) : [];
+        const batch = free >= refillAt ? await lease(free) : [];
         for (const { delivery, endpoint } of batch) void track(attempt(delivery, endpoint));
-        const busy = fanned === fanOutLimit || (free > 0 && batch.length === free);
-        waitingForSlot = free === 0;
-        if (!busy && !stopping) await pause(pollMs);
+        if (stopping || fanned === fanOutLimit) continue;
+        if (free < refillAt || batch.length === free) {
+          // More may be due: wait until enough slots are free, not for the poll interval.
+          waitingForSlots = true;
+          if (inFlight.size <= maxInFlight - refillAt) continue;
+        }
+        await pause(pollMs);
       } catch (error) {
         onError(error);
         if (!stopping) await pause(1000);

@@ -76,6 +76,17 @@ export function createWebhookService(deps: {
   const policy = destinationPolicy(deps.config.webhooks);
   const resolve = deps.resolve ?? systemResolver;
   const box: SecretBox = createSecretBox(deps.secret);
+  // Opened secrets by sealed value, so that a busy endpoint is not decrypted on every attempt.
+  const opened = new Map<string, string>();
+  const open = (sealed: string, endpointId: string): string => {
+    let secret = opened.get(sealed);
+    if (secret === undefined) {
+      secret = box.open(sealed, endpointId);
+      if (opened.size >= 1000) opened.clear();
+      opened.set(sealed, secret);
+    }
+    return secret;
+  };
 
   async function find(appId: string, id: string): Promise<WebhookEndpointRow> {
     const endpoint = await repos.webhookEndpoints.findForApp(appId, id);
@@ -231,13 +242,13 @@ export function createWebhookService(deps: {
     },
 
     signingSecrets(endpoint, now) {
-      const secrets = [box.open(endpoint.secret_sealed, endpoint.id)];
+      const secrets = [open(endpoint.secret_sealed, endpoint.id)];
       if (
         endpoint.previous_secret_sealed !== null &&
         endpoint.previous_secret_expires_at !== null &&
         endpoint.previous_secret_expires_at > now
       ) {
-        secrets.push(box.open(endpoint.previous_secret_sealed, endpoint.id));
+        secrets.push(open(endpoint.previous_secret_sealed, endpoint.id));
       }
       return secrets;
     },

@@ -40,10 +40,15 @@ export interface WebhookDeliveryRepository {
     leaseUntil: number;
     skipLocked: boolean;
   }): Promise<WebhookDeliveryRow[]>;
-  /** Records an attempt once; false when that attempt number was recorded already. */
-  insertAttempt(row: WebhookAttemptRow): Promise<boolean>;
+  /**
+   * Records attempts; an attempt number recorded already (by a dispatcher whose lease ran out)
+   * is skipped. Returns the delivery ids whose attempt was recorded now.
+   */
+  insertAttempts(rows: readonly WebhookAttemptRow[]): Promise<Set<string>>;
   /** Applies an outcome if `owner` still holds the lease; releases the lease. */
   settle(outcome: DeliveryOutcome): Promise<boolean>;
+  /** Marks deliveries succeeded by one attempt each, where `owner` still holds the lease. */
+  settleSucceeded(ids: readonly string[], owner: string, now: number): Promise<void>;
   /** Gives up on a leased delivery without an attempt (its endpoint was disabled meanwhile). */
   abandon(id: string, owner: string, now: number): Promise<void>;
   /** Queues a delivery again with a fresh schedule; 'in-flight' if an attempt is under way. */
@@ -124,13 +129,36 @@ export function createWebhookDeliveryRepository(db: Kysely<Database>): WebhookDe
           .execute()
       );
     },
-    async insertAttempt(row) {
-      const result = await db
-        .insertInto('webhook_attempts')
-        .values(row)
-        .onConflict((oc) => oc.columns(['delivery_id', 'attempt_number']).doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    async insertAttempts(rows) {
+      const recorded = new Set<string>();
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const inserted = await db
+          .insertInto('webhook_attempts')
+          .values(rows.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.columns(['delivery_id', 'attempt_number']).doNothing())
+          .returning('delivery_id')
+          .execute();
+        for (const row of inserted) recorded.add(row.delivery_id);
+      }
+      return recorded;
+    },
+    async settleSucceeded(ids, owner, now) {
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        await db
+          .updateTable('webhook_deliveries')
+          .set((eb) => ({
+            status: 'succeeded',
+            attempt_count: eb('attempt_count', '+', 1),
+            next_attempt_at: null,
+            lease_owner: null,
+            lease_until: null,
+            updated_at: now,
+            completed_at: now,
+          }))
+          .where('id', 'in', ids.slice(i, i + CHUNK))
+          .where('lease_owner', '=', owner)
+          .execute();
+      }
     },
     async settle(outcome) {
       const result = await db
