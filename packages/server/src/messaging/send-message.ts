@@ -1,13 +1,14 @@
-import { appendEvent } from '../events/outbox.js';
+import { appendEvents, type OutboxEvent } from '../events/outbox.js';
 import { type Clock, toSeconds } from '../lib/clock.js';
 import type { Random } from '../lib/random.js';
-import type { GroupCommit } from '../storage/group-commit.js';
+import { batchWriter, type GroupCommit } from '../storage/group-commit.js';
 import {
   createIdempotencyKeyRepository,
   type IdempotencyKeyRow,
+  keySlot,
 } from '../storage/repositories/idempotency-keys.js';
 import type { Repositories } from '../storage/repositories/index.js';
-import { createMessageRepository } from '../storage/repositories/messages.js';
+import { createMessageRepository, type MessageRow } from '../storage/repositories/messages.js';
 import { fingerprintOf, inProgress, reused } from './idempotency.js';
 import type { MessageContent } from './message-input.js';
 import { IDEMPOTENCY_TTL_MS } from './policy.js';
@@ -52,11 +53,38 @@ export interface MessageSendingDeps {
 
 const CREATED = 201;
 
+/** What one delivery writes, all or nothing: the key record, the message, its event. */
+interface Delivery {
+  record: IdempotencyKeyRow;
+  message: MessageRow;
+  event: OutboxEvent | null;
+}
+
 export function createMessageSending({ repos, clock, random, writer }: MessageSendingDeps): MessageSending {
   // Keys being processed by this process, with their fingerprint. A second request with the
   // same key meanwhile is answered at once (409, or 422 for a different request) instead of
   // queueing behind the first. Other processes meet in the database instead: see claim().
   const inFlight = new Map<string, string>();
+
+  // Deliveries that arrive together are written with one statement per table, inside the
+  // group commit's shared transaction. Each resolves to whether it claimed its key; one
+  // that did not lost to another process and answers with the winner's response.
+  const deliver = batchWriter(writer, async (trx, deliveries: readonly Delivery[]) => {
+    const now = Math.max(...deliveries.map((d) => d.record.created_at));
+    const claimed = await createIdempotencyKeyRepository(trx).claimMany(
+      deliveries.map((d) => d.record),
+      now,
+    );
+    const won = deliveries.map((d) => claimed.delete(keySlot(d.record)));
+    const winners = deliveries.filter((_, i) => won[i]);
+    await createMessageRepository(trx).insertMany(winners.map((d) => d.message));
+    await appendEvents(
+      trx,
+      { clock, random },
+      winners.flatMap((d) => (d.event ? [d.event] : [])),
+    );
+    return won;
+  });
 
   function replay(record: IdempotencyKeyRow, fingerprint: string): SendOutcome {
     if (record.fingerprint !== fingerprint) throw reused();
@@ -84,22 +112,18 @@ export function createMessageSending({ repos, clock, random, writer }: MessageSe
           status: 'delivered',
           createdAt: toSeconds(now),
         };
-        const committed = await writer.run(async (trx) => {
-          const claimed = await createIdempotencyKeyRepository(trx).claim(
-            {
-              scope: sender.scope,
-              key,
-              fingerprint,
-              message_id: messageId,
-              status_code: CREATED,
-              response: JSON.stringify(data),
-              created_at: now,
-              expires_at: now + IDEMPOTENCY_TTL_MS,
-            },
-            now,
-          );
-          if (!claimed) return false;
-          await createMessageRepository(trx).insert({
+        const committed = await deliver({
+          record: {
+            scope: sender.scope,
+            key,
+            fingerprint,
+            message_id: messageId,
+            status_code: CREATED,
+            response: JSON.stringify(data),
+            created_at: now,
+            expires_at: now + IDEMPOTENCY_TTL_MS,
+          },
+          message: {
             id: messageId,
             user_id: recipient.accountId,
             sender_kind: sender.kind,
@@ -110,19 +134,15 @@ export function createMessageSending({ repos, clock, random, writer }: MessageSe
             body: content.body,
             created_at: now,
             read_at: null,
-          });
-          if (sender.appId !== null) {
-            await appendEvent(
-              trx,
-              { clock, random },
-              {
-                type: 'message.delivered',
-                appId: sender.appId,
-                data: { appId: sender.appId, messageId, userId: recipient.userId, slug: recipient.slug },
-              },
-            );
-          }
-          return true;
+          },
+          event:
+            sender.appId === null
+              ? null
+              : {
+                  type: 'message.delivered',
+                  appId: sender.appId,
+                  data: { appId: sender.appId, messageId, userId: recipient.userId, slug: recipient.slug },
+                },
         });
         if (committed) return { data, replayed: false };
         // Another process committed this key first (its claim won in the database).

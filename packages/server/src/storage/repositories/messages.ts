@@ -27,6 +27,8 @@ export interface InboxAppCount {
 
 export interface MessageRepository {
   insert(row: MessageRow): Promise<void>;
+  /** Inserts many messages in one statement. */
+  insertMany(rows: readonly MessageRow[]): Promise<void>;
   /** The person's message, or undefined for a message that is not theirs. */
   findForUser(userId: string, id: string): Promise<MessageWithApp | undefined>;
   /** Newest first. */
@@ -44,6 +46,21 @@ export function createMessageRepository(db: Kysely<Database>): MessageRepository
       .leftJoin('apps as a', 'a.id', 'm.app_id')
       .selectAll('m')
       .select('a.name as a_name');
+  async function insertMany(rows: readonly MessageRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // A SQL template: this runs for every message sent (see idempotency-keys.ts).
+    const values = sql.join(
+      rows.map(
+        (row) => sql`(${row.id}, ${row.user_id}, ${row.sender_kind}, ${row.sender_id}, ${row.app_id},
+          ${row.slug}, ${row.subject}, ${row.body}, ${row.created_at}, ${row.read_at})`,
+      ),
+    );
+    await sql`
+      insert into messages
+        (id, user_id, sender_kind, sender_id, app_id, slug, subject, body, created_at, read_at)
+      values ${values}`.execute(db);
+  }
+
   const split = ({ a_name, ...message }: MessageRow & { a_name: string | null }): MessageWithApp => ({
     message,
     appName: a_name,
@@ -51,13 +68,9 @@ export function createMessageRepository(db: Kysely<Database>): MessageRepository
 
   return {
     async insert(row) {
-      // A SQL template: this runs for every message sent (see idempotency-keys.ts).
-      await sql`
-        insert into messages
-          (id, user_id, sender_kind, sender_id, app_id, slug, subject, body, created_at, read_at)
-        values (${row.id}, ${row.user_id}, ${row.sender_kind}, ${row.sender_id}, ${row.app_id},
-          ${row.slug}, ${row.subject}, ${row.body}, ${row.created_at}, ${row.read_at})`.execute(db);
+      await insertMany([row]);
     },
+    insertMany,
     async findForUser(userId, id) {
       const row = await withApp().where('m.id', '=', id).where('m.user_id', '=', userId).executeTakeFirst();
       return row && split(row);
