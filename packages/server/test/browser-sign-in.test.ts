@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.js';
 import { type Harness, startHarness } from './support/harness.js';
 import { type SmtpPeer, startSmtpPeer } from './support/smtp-peer.js';
 
@@ -14,18 +15,7 @@ describe('the site in real Chromium', () => {
   beforeAll(async () => {
     smtp = await startSmtpPeer();
     h = await startHarness({ listen: true, env: { ANTARA_SMTP_URL: smtp.url } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -68,7 +58,11 @@ describe('the site in real Chromium', () => {
     await expect(page.evaluate(() => document.cookie)).resolves.toBe('');
 
     fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-    await page.screenshot({ path: `${OUTPUT_DIR}browser-sign-in.png`, fullPage: true });
+    const screenshot = `${OUTPUT_DIR}browser-sign-in.png`;
+    fs.rmSync(screenshot, { force: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    // A PNG of the account page is left under test-output/ for a person to look at.
+    expect(fs.readFileSync(screenshot).subarray(1, 4).toString()).toBe('PNG');
 
     await page.click('text=Sign out');
     await page.waitForURL(`${h.baseUrl}/`);
@@ -80,6 +74,29 @@ describe('the site in real Chromium', () => {
     expect(old.status).toBe(401);
 
     expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('signs in through the link in the mail only after the person confirms on the page', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${h.baseUrl}/`);
+    await page.fill('#email', 'link.ada@example.com');
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${h.baseUrl}/sign-in`);
+    const link = await smtp.magicLinkFor('link.ada@example.com');
+    expect(link.startsWith(h.config.server.publicUrl)).toBe(true);
+
+    // The same link on Antara's listening address (the public URL names no port of the test).
+    const { pathname, search } = new URL(link);
+    await page.goto(`${h.baseUrl}${pathname}${search}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Sign in to Antara');
+    await expect(page.locator('p.lead').textContent()).resolves.toBe('Sign in as link.ada@example.com?');
+    expect((await context.cookies()).some((c) => c.name === 'antara_session')).toBe(false);
+
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${h.baseUrl}/account`);
+    await expect(page.locator('[data-field="trust-level"] .badge').textContent()).resolves.toBe('L1');
     await context.close();
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eachDialect } from './support/dialects.js';
 import { type Harness, startHarness } from './support/harness.js';
-import { lastSignInMail, signInOnSite, siteClient } from './support/site-client.js';
+import { lastSignInMail, signInByMagicLink, signInOnSite, siteClient } from './support/site-client.js';
 
 type Cookie = {
   name: string;
@@ -217,33 +217,104 @@ eachDialect('the site: signing in', (dialect) => {
     expect(bad.body).toContain('That does not look like an email address.');
   });
 
-  it('signs in through the magic link, and shows an HTML error page for a used or forged link', async () => {
+  it('asks before signing in through the magic link: opening it spends nothing, the button signs in', async () => {
     const browser = siteClient(h);
     await browser.get('/');
     await browser.post('/sign-in', { email: 'magic.page@example.com' });
     const { magicPath } = lastSignInMail(h, 'magic.page@example.com');
     expect(magicPath).toMatch(/^\/auth\/email\/magic\?challenge=[0-9a-f-]{36}&token=[A-Za-z0-9_-]{43}$/);
+    const challengeId = new URL(magicPath, 'http://x').searchParams.get('challenge')!;
+
+    // A mail scanner fetches the link first, with no cookies: it gets the question, nothing more.
+    const scanned = await h.app.inject({ method: 'GET', url: magicPath });
+    expect(scanned.statusCode).toBe(200);
+    expect(scanned.headers['set-cookie'] ?? '').not.toContain('antara_session');
+    expect(await h.ctx.repos.emailChallenges.findById(challengeId)).toMatchObject({
+      attempts: 0,
+      closed_at: null,
+      verified_at: null,
+    });
 
     const opened = await browser.get(magicPath);
-    expect(opened.statusCode).toBe(303);
-    expect(opened.headers.location).toBe('/account');
-    expect(cookieNamed(opened, 'antara_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(opened.statusCode).toBe(200);
+    expect(opened.headers['cache-control']).toBe('no-store');
+    expect(opened.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(opened.body).toContain('Sign in as <strong>magic.page@example.com</strong>?');
+    expect(opened.body).toContain('<form method="post" action="/auth/email/magic">');
+    expect(browser.cookies.has('antara_session')).toBe(false);
+
+    const confirmed = await browser.post('/auth/email/magic', {
+      challenge: browser.field('challenge'),
+      token: browser.field('token'),
+    });
+    expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toBe('/account');
+    expect(cookieNamed(confirmed, 'antara_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     expect((await browser.get('/account')).body).toContain('Signed in as magic.page@example.com.');
+  });
 
-    const reused = await siteClient(h).get(magicPath);
-    expect(reused.statusCode).toBe(400);
-    expect(reused.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(reused.body).toContain('This sign-in link has expired, was used already, or is not valid.');
-    expect(reused.headers['set-cookie'] ?? '').not.toContain('antara_session');
+  it('answers a used, forged or unknown magic link with one HTML page that names no address', async () => {
+    const browser = siteClient(h);
+    const confirmed = await signInByMagicLink(h, browser, 'used.link@example.com');
+    expect(confirmed.statusCode).toBe(303);
+    const { magicPath } = lastSignInMail(h, 'used.link@example.com');
+    const forgedPath = magicPath.replace(/token=[^&]+/, `token=${'A'.repeat(43)}`);
+    const unknownPath = magicPath.replace(
+      /challenge=[^&]+/,
+      'challenge=6f1b6a3e-2c1d-4a8e-9d3b-5f0e4c7a1b2d',
+    );
 
-    h.clock.advance(61_000);
+    for (const path of [magicPath, forgedPath, unknownPath]) {
+      const page = await siteClient(h).get(path);
+      expect(page.statusCode, path).toBe(400);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain('This sign-in link has expired, was used already, or is not valid.');
+      expect(page.body).not.toContain('used.link@example.com');
+      expect(page.headers['set-cookie'] ?? '').not.toContain('antara_session');
+    }
+
+    // Posting the confirm form again (a second tab, a replay) is refused the same way.
     const other = siteClient(h);
     await other.get('/');
-    await other.post('/sign-in', { email: 'forged.link@example.com' });
-    const real = lastSignInMail(h, 'forged.link@example.com').magicPath;
-    const forged = await other.get(real.replace(/token=[^&]+/, `token=${'A'.repeat(43)}`));
-    expect(forged.statusCode).toBe(400);
-    expect(forged.body).toContain('This sign-in link has expired, was used already, or is not valid.');
+    const { challenge, token } = Object.fromEntries(new URL(magicPath, 'http://x').searchParams);
+    const replay = await other.post('/auth/email/magic', { challenge: challenge!, token: token! });
+    expect(replay.statusCode).toBe(400);
+    expect(replay.body).toContain('This sign-in link has expired, was used already, or is not valid.');
+    expect(other.cookies.has('antara_session')).toBe(false);
+  });
+
+  it('refuses the magic-link confirmation without a valid CSRF token, and the link stays usable', async () => {
+    const browser = siteClient(h);
+    await browser.get('/');
+    await browser.post('/sign-in', { email: 'csrf.link@example.com' });
+    const { magicPath } = lastSignInMail(h, 'csrf.link@example.com');
+    await browser.get(magicPath);
+    const fields = { challenge: browser.field('challenge'), token: browser.field('token') };
+    const csrf = browser.field('_csrf');
+
+    const forged = await browser.post('/auth/email/magic', { ...fields, _csrf: 'f'.repeat(64) });
+    const crossSite = await h.app.inject({
+      method: 'POST',
+      url: '/auth/email/magic',
+      payload: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    for (const refused of [forged, crossSite]) {
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).toContain('This form has expired');
+      expect(refused.headers['set-cookie'] ?? '').not.toContain('antara_session');
+    }
+    const confirmed = await browser.post('/auth/email/magic', { ...fields, _csrf: csrf });
+    expect(confirmed.statusCode).toBe(303);
+  });
+
+  it('escapes the address on the confirmation page', async () => {
+    const browser = siteClient(h);
+    await browser.get('/');
+    await browser.post('/sign-in', { email: "o'neil&co@example.com" });
+    const page = await browser.get(lastSignInMail(h, "o'neil&co@example.com").magicPath);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Sign in as <strong>o&#39;neil&amp;co@example.com</strong>?');
   });
 
   it('carries a safe next path through the code form and the magic link', async () => {
@@ -266,6 +337,13 @@ eachDialect('the site: signing in', (dialect) => {
     const signedIn = await browser.get(`/?next=${encodeURIComponent(next)}`);
     expect(signedIn.statusCode).toBe(303);
     expect(signedIn.headers.location).toBe(next);
+
+    h.clock.advance(61_000);
+    const other = siteClient(h);
+    const byLink = await signInByMagicLink(h, other, 'next@example.com', next);
+    expect(other.field('next')).toBe(next);
+    expect(byLink.statusCode).toBe(303);
+    expect(byLink.headers.location).toBe(next);
   });
 
   it('refuses next addresses that could leave the site, before the code is used', async () => {
@@ -297,8 +375,18 @@ eachDialect('the site: signing in', (dialect) => {
     });
     expect(refused.statusCode).toBe(400);
     expect(refused.headers.location).toBeUndefined();
-    const magic = await siteClient(h).get(`${magicPath}&next=${encodeURIComponent('//evil.example')}`);
+    const link = siteClient(h);
+    const magic = await link.get(`${magicPath}&next=${encodeURIComponent('//evil.example')}`);
     expect(magic.statusCode).toBe(400);
+    expect(magic.body).not.toContain('redirect@example.com');
+    await link.get(magicPath);
+    const confirm = await link.post('/auth/email/magic', {
+      challenge: link.field('challenge'),
+      token: link.field('token'),
+      next: '//evil.example',
+    });
+    expect(confirm.statusCode).toBe(400);
+    expect(confirm.headers.location).toBeUndefined();
     const fine = await browser.post('/sign-in/verify', {
       _csrf: token,
       challengeId,

@@ -32,7 +32,12 @@ export interface EmailLogin {
    * No exchange code is minted: the site sets its cookie session directly.
    */
   verifyCodeForSite(challengeId: string, code: string): Promise<UserRow>;
-  /** Checks a magic-link token and returns the account it signs in. */
+  /**
+   * Whether a magic link is still good, without using it or counting an attempt, so that a
+   * mail scanner fetching the link spends nothing. The address it would sign in, or null.
+   */
+  checkMagic(challengeId: string, token: string): Promise<{ email: string } | null>;
+  /** Uses a magic-link token and returns the account it signs in. */
   verifyMagic(challengeId: string, token: string): Promise<UserRow>;
   /** Consumes an exchange code once. */
   consumeExchange(code: string): Promise<UserRow>;
@@ -165,6 +170,16 @@ export function createEmailLogin(deps: EmailLoginDeps): EmailLogin {
       verifyWithoutExchange(challengeId, (r) =>
         constantTimeEqual(r.code_hash, keyedHash(secret, r.id, code)),
       ),
+
+    async checkMagic(challengeId, token) {
+      const row = await repos.emailChallenges.findById(challengeId);
+      const open =
+        row !== undefined &&
+        row.closed_at === null &&
+        row.expires_at > clock.now() &&
+        row.attempts < LOGIN.maxAttempts;
+      return open && constantTimeEqual(row.magic_hash, hashToken(token)) ? { email: row.email } : null;
+    },
 
     verifyMagic: (challengeId, token) =>
       verifyWithoutExchange(challengeId, (r) => constantTimeEqual(r.magic_hash, hashToken(token))),

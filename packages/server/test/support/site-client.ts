@@ -94,3 +94,19 @@ export async function signInOnSite(h: Harness, client: SiteClient, email: string
   if (verify.statusCode !== 303) throw new Error(`sign-in failed: ${verify.statusCode} ${verify.body}`);
   return client.get(verify.headers.location as string);
 }
+
+/**
+ * Signs a client in through the link in the mail: asks for a code on the site, opens the link
+ * (the "Sign in as …?" page) and presses the button. Returns the answer to that button.
+ */
+export async function signInByMagicLink(h: Harness, client: SiteClient, email: string, next?: string) {
+  await client.get(next === undefined ? '/' : `/?next=${encodeURIComponent(next)}`);
+  await client.post('/sign-in', next === undefined ? { email } : { email, next });
+  const page = await client.get(lastSignInMail(h, email).magicPath);
+  if (page.statusCode !== 200) throw new Error(`magic link refused: ${page.statusCode} ${page.body}`);
+  const fields = { challenge: client.field('challenge'), token: client.field('token') };
+  return client.post(
+    '/auth/email/magic',
+    next === undefined ? fields : { ...fields, next: client.field('next') },
+  );
+}

@@ -14,6 +14,8 @@ export interface SmtpPeer {
   nextMailTo(address: string, timeoutMs?: number): Promise<ReceivedMail>;
   /** The 6-digit code in the newest mail to an address. */
   codeFor(address: string): Promise<string>;
+  /** The sign-in link (magic link) in the next mail to an address. */
+  magicLinkFor(address: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,23 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
       if (!match?.[1]) throw new Error(`no code in the mail to ${address}`);
       return match[1];
     },
+    async magicLinkFor(address) {
+      const mail = await nextMailTo(address);
+      const link = /(https?:\/\/\S+\/auth\/email\/magic\?\S+)/.exec(bodyText(mail.raw))?.[1];
+      if (!link) throw new Error(`no sign-in link in the mail to ${address}`);
+      return link;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The body of a raw text mail, with quoted-printable (how long lines travel) undone. */
+function bodyText(raw: string): string {
+  const [head = '', ...rest] = raw.split('\r\n\r\n');
+  const body = rest.join('\r\n\r\n');
+  if (!/content-transfer-encoding:\s*quoted-printable/i.test(head)) return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }

@@ -56,3 +56,30 @@ ${hiddenNext(next)}
 <p><a href="${startOver}">Use a different address</a></p>
 </section>`;
 }
+
+export interface MagicConfirmModel {
+  csrf: string;
+  challengeId: string;
+  token: string;
+  email: string;
+  next?: string;
+}
+
+/**
+ * The page behind the link in the mail. Opening the link signs no one in: mail scanners
+ * (Safe Links and the like) fetch links before the person does, so only the button does.
+ */
+export function magicConfirm({ csrf, challengeId, token, email, next }: MagicConfirmModel): Html {
+  return html`<section class="card">
+<h1>Sign in to Antara</h1>
+<p class="lead">Sign in as <strong>${email}</strong>?</p>
+<form method="post" action="/auth/email/magic">
+<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">
+<input type="hidden" name="challenge" value="${challengeId}">
+<input type="hidden" name="token" value="${token}">
+${hiddenNext(next)}
+<button type="submit">Sign in</button>
+</form>
+<p>Did not ask to sign in? Close this page: nothing happens until the button is pressed.</p>
+</section>`;
+}
