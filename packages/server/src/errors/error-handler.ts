@@ -1,5 +1,6 @@
 import type { ErrorEnvelope } from '@antara/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { prefersHtml } from '../http/accept.js';
 import { allowedMethods, trackRoutes } from '../http/route-inventory.js';
 import { AntaraError } from './antara-error.js';
 import { sendOAuthError, speaksOAuthWire } from './oauth-dialect.js';
@@ -97,33 +98,32 @@ const isFormPost = (request: FastifyRequest) =>
 export function installErrorHandler(app: FastifyInstance, renderHtml?: HtmlErrorRenderer): void {
   trackRoutes(app);
   const methodsOn = allowedMethods(app);
+  const sendPage = (error: AntaraError, request: FastifyRequest, reply: FastifyReply) => {
+    statusAndHeaders(error, reply);
+    return renderHtml?.(error, request, reply);
+  };
   app.setErrorHandler((raw, request, reply) => {
     const error = toAntaraError(raw);
     if (error.code === 'internal_error') request.log.error({ err: raw }, 'unhandled error');
     const dialect = request.routeOptions.config?.errorDialect;
     const asPage = dialect === 'html' || (dialect === 'form-html' && isFormPost(request));
-    if (asPage && renderHtml) {
-      statusAndHeaders(error, reply);
-      return renderHtml(error, request, reply);
-    }
+    if (asPage && renderHtml) return sendPage(error, request, reply);
     if (dialect === 'oauth' && speaksOAuthWire(request)) {
       return sendOAuthError(error, request, reply);
     }
     return sendEnvelope(error, request, reply);
   });
+  // No route, so no route's dialect: a browser (Accept prefers HTML) gets a page, the rest the envelope.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = methodsOn(path);
-    if (allowed.length > 0) {
-      const error = new AntaraError('method_not_allowed', `${request.method} is not allowed on ${path}.`, {
-        headers: { allow: allowed.join(', ') },
-      });
-      return sendEnvelope(error, request, reply);
-    }
-    return sendEnvelope(
-      new AntaraError('not_found', `No route for ${request.method} ${path}.`),
-      request,
-      reply,
-    );
+    const error =
+      allowed.length > 0
+        ? new AntaraError('method_not_allowed', `${request.method} is not allowed on ${path}.`, {
+            headers: { allow: allowed.join(', ') },
+          })
+        : new AntaraError('not_found', `No route for ${request.method} ${path}.`);
+    if (renderHtml && prefersHtml(request.headers.accept)) return sendPage(error, request, reply);
+    return sendEnvelope(error, request, reply);
   });
 }

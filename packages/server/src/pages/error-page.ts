@@ -12,6 +12,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   invalid_code: 'This sign-in link is not valid',
   account_disabled: 'Account disabled',
   not_found: 'Page not found',
+  method_not_allowed: 'Not here',
   invalid_request: 'That request did not work',
   internal_error: 'Something went wrong',
   service_unavailable: 'Antara is busy',
