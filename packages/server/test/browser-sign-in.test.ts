@@ -84,7 +84,7 @@ describe('the site in real Chromium', () => {
     await page.fill('#email', 'link.ada@example.com');
     await page.click('button[type="submit"]');
     await page.waitForURL(`${h.baseUrl}/sign-in`);
-    const link = await smtp.magicLinkFor('link.ada@example.com');
+    const { link } = await smtp.signInMailFor('link.ada@example.com');
     expect(link.startsWith(h.config.server.publicUrl)).toBe(true);
 
     // The same link on Antara's listening address (the public URL names no port of the test).

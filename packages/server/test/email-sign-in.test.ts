@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { keyedHash } from '../src/tokens/opaque-token.js';
 import { eachDialect } from './support/dialects.js';
 import { bearer, type Harness, startHarness } from './support/harness.js';
 import { type SmtpPeer, startSmtpPeer } from './support/smtp-peer.js';
@@ -203,5 +205,38 @@ eachDialect('email sign-in through a real SMTP peer', (dialect) => {
     const me = await h.app.inject({ method: 'GET', url: '/me/v1/profile', headers: bearer(a.accessToken) });
     expect(me.json().data.primarySlug).toBe('ada-lovelace');
     expect(JSON.stringify(me.json())).not.toContain('example.com');
+  });
+
+  it('stores the code only as an HMAC under the server secret, and the link and tokens only as SHA-256', async () => {
+    const start = await post('/auth/email/start', { email: 'hashed@example.com' });
+    const { challengeId } = start.json().data;
+    const { code, link } = await smtp.signInMailFor('hashed@example.com');
+    const magicToken = new URL(link).searchParams.get('token')!;
+    const exchangeCode = (await post('/auth/email/verify', { challengeId, code })).json().data.code;
+    const session = (await post('/auth/exchange-code', { code: exchangeCode })).json().data;
+
+    const challenge = await h.ctx.storage.db
+      .selectFrom('email_challenges')
+      .selectAll()
+      .where('id', '=', challengeId)
+      .executeTakeFirstOrThrow();
+    const sessions = await h.ctx.storage.db
+      .selectFrom('user_sessions')
+      .selectAll()
+      .where('user_id', '=', session.user.id)
+      .execute();
+    const stored = JSON.stringify([challenge, sessions]);
+    for (const secret of [code, magicToken, exchangeCode, session.accessToken, session.refreshToken]) {
+      expect(stored).not.toContain(secret);
+    }
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    // Six digits are a million guesses: an unkeyed hash of the code would be reversed at once.
+    expect(challenge.code_hash).toBe(keyedHash(h.ctx.secret, challengeId, code));
+    expect(challenge.code_hash).not.toBe(keyedHash('another-secret-of-at-least-32-chars', challengeId, code));
+    expect(challenge.code_hash).not.toBe(sha256(code));
+    expect(challenge.magic_hash).toBe(sha256(magicToken));
+    expect(challenge.exchange_hash).toBe(sha256(exchangeCode));
+    expect(sessions.map((row) => row.access_hash)).toEqual([sha256(session.accessToken)]);
+    expect(sessions.map((row) => row.refresh_hash)).toEqual([sha256(session.refreshToken)]);
   });
 });

@@ -12,10 +12,10 @@ export interface SmtpPeer {
   mails: ReceivedMail[];
   /** Resolves with the next (or an already received, unclaimed) mail to an address. */
   nextMailTo(address: string, timeoutMs?: number): Promise<ReceivedMail>;
-  /** The 6-digit code in the newest mail to an address. */
+  /** The 6-digit code and the sign-in link (magic link) of the next mail to an address. */
+  signInMailFor(address: string): Promise<{ code: string; link: string }>;
+  /** The 6-digit code of the next mail to an address. */
   codeFor(address: string): Promise<string>;
-  /** The sign-in link (magic link) in the next mail to an address. */
-  magicLinkFor(address: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -64,22 +64,20 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     }
   }
 
+  async function signInMailFor(address: string) {
+    const text = bodyText((await nextMailTo(address)).raw);
+    const code = /sign-in code is (\d{6})/.exec(text)?.[1];
+    const link = /(https?:\/\/\S+\/auth\/email\/magic\?\S+)/.exec(text)?.[1];
+    if (!code || !link) throw new Error(`no sign-in code and link in the mail to ${address}`);
+    return { code, link };
+  }
+
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     nextMailTo,
-    async codeFor(address) {
-      const mail = await nextMailTo(address);
-      const match = /sign-in code is (\d{6})/.exec(mail.raw);
-      if (!match?.[1]) throw new Error(`no code in the mail to ${address}`);
-      return match[1];
-    },
-    async magicLinkFor(address) {
-      const mail = await nextMailTo(address);
-      const link = /(https?:\/\/\S+\/auth\/email\/magic\?\S+)/.exec(bodyText(mail.raw))?.[1];
-      if (!link) throw new Error(`no sign-in link in the mail to ${address}`);
-      return link;
-    },
+    signInMailFor,
+    codeFor: async (address) => (await signInMailFor(address)).code,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
