@@ -111,6 +111,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Storage> {
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // Why a listener: when the server restarts or drops an idle connection, the pool discards
+  // that client and emits 'error'; unheard, that event would crash the process. The next
+  // query connects afresh, and until it can, queries fail and /readyz answers 503.
+  pool.on('error', () => undefined);
   const description = `postgres:${new URL(url).host}${new URL(url).pathname}`;
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
