@@ -80,7 +80,7 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const leaseMs = options.leaseMs ?? timeoutMs + 45_000;
   const maxInFlight = options.maxInFlight ?? 256;
-  const pollMs = options.pollMs ?? 200;
+  const pollMs = options.pollMs ?? 100;
   const fanOutLimit = options.fanOutBatch ?? 500;
   const onError = options.onError ?? (() => undefined);
   const client =

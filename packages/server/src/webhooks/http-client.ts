@@ -46,17 +46,27 @@ export function createWebhookClient(options: {
     keepAliveTimeout: 4_000,
   });
 
+  // Literal IP hosts never reach the checked lookup (sockets skip DNS for them), so they are
+  // judged here; the verdict per URL is kept, the policy being fixed for the client's life.
+  const literalRefusals = new Map<string, string | null>();
+  function literalRefusal(url: string): string | null {
+    let refusal = literalRefusals.get(url);
+    if (refusal === undefined) {
+      const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+      const verdict = parseIp(host) ? judgeAddress(host, options.policy) : null;
+      refusal = verdict && !verdict.allowed ? `refused: ${host} is a ${verdict.category} address` : null;
+      if (literalRefusals.size >= 10_000) literalRefusals.clear();
+      literalRefusals.set(url, refusal);
+    }
+    return refusal;
+  }
+
   return {
     async post(url, headers, body, now) {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
-      const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-      if (parseIp(host)) {
-        const verdict = judgeAddress(host, options.policy);
-        if (!verdict.allowed) {
-          return { latencyMs: 0, excerpt: null, error: `refused: ${host} is a ${verdict.category} address` };
-        }
-      }
+      const refused = literalRefusal(url);
+      if (refused) return { latencyMs: 0, excerpt: null, error: refused };
       try {
         const response = await request(url, {
           dispatcher: agent,
