@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appendEvent } from '../src/events/outbox.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../src/webhooks/dispatcher.js';
 import { eachDialect } from './support/dialects.js';
-import { bearer, type Harness, startHarness } from './support/harness.js';
+import { bearer, type Harness, signIn, startHarness } from './support/harness.js';
 import { createDeveloperApp, type Receiver, startReceiver, verifyWebhook } from './support/webhooks.js';
 
 eachDialect('webhook delivery from the outbox', (dialect) => {
@@ -209,5 +209,34 @@ eachDialect('webhook delivery from the outbox', (dialect) => {
     const pending = await list('?status=pending');
     expect(pending.json().data).toHaveLength(1);
     expect(pending.json().data[0].attempts[0]).toMatchObject({ statusCode: 500, error: 'HTTP 500' });
+  });
+
+  it('forgets fanned-out outbox events after 7 days and finished deliveries after 30', async () => {
+    const { dev, receiver, endpointId } = await setup(['identity.approved']);
+    const eventId = await approved(dev.appId);
+    await dispatcher.runOnce();
+    expect(receiver.received).toHaveLength(1);
+    const outboxRow = () =>
+      h.ctx.storage.db.selectFrom('outbox').select('id').where('id', '=', eventId).executeTakeFirst();
+    // The clock moves by days, so each look signs in afresh.
+    const listed = async () => {
+      const { accessToken } = await signIn(h, dev.email);
+      const list = await h.app.inject({
+        method: 'GET',
+        url: `/dev/v1/apps/${dev.appId}/webhooks/${endpointId}/deliveries`,
+        headers: bearer(accessToken),
+      });
+      return list.json().data as Array<{ webhookId: string }>;
+    };
+    h.clock.advance(7 * 24 * 3_600_000 - 1000);
+    await dispatcher.purge();
+    expect(await outboxRow()).toBeDefined();
+    h.clock.advance(2000);
+    await dispatcher.purge();
+    expect(await outboxRow()).toBeUndefined();
+    expect((await listed()).map((d) => d.webhookId)).toEqual([eventId]);
+    h.clock.advance(23 * 24 * 3_600_000);
+    await dispatcher.purge();
+    expect(await listed()).toEqual([]);
   });
 });

@@ -20,7 +20,13 @@ import {
   type WebhookClient,
 } from './http-client.js';
 import { notifyOwners } from './owner-notice.js';
-import { type AttemptVerdict, DISABLE_AFTER_FAILING_MS, judgeAttempt } from './retry-schedule.js';
+import {
+  type AttemptVerdict,
+  DELIVERY_RETENTION_MS,
+  DISABLE_AFTER_FAILING_MS,
+  judgeAttempt,
+  OUTBOX_RETENTION_MS,
+} from './retry-schedule.js';
 import { signedHeaders } from './signature.js';
 
 export interface DispatcherOptions {
@@ -60,6 +66,8 @@ export interface PassSummary {
 export interface WebhookDispatcher {
   readonly instanceId: string;
   runOnce(): Promise<PassSummary>;
+  /** Deletes finished deliveries after 30 days and fanned-out outbox events after 7 (the loop does it every 10 minutes). */
+  purge(): Promise<{ deliveries: number; events: number }>;
   start(): void;
   /** Stops leasing, lets attempts in flight finish (each is bounded by the timeout) and records them. */
   stop(): Promise<void>;
@@ -251,6 +259,22 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
     return { fannedOut, attempted, succeeded };
   }
 
+  async function purge(): Promise<{ deliveries: number; events: number }> {
+    const now = ctx.clock.now();
+    const total = { deliveries: 0, events: 0 };
+    // In slices, so that a large backlog of old rows never holds the database for long.
+    for (;;) {
+      const done = await ctx.repos.webhookDeliveries.purge(
+        now - DELIVERY_RETENTION_MS,
+        now - OUTBOX_RETENTION_MS,
+        1000,
+      );
+      total.deliveries += done.deliveries;
+      total.events += done.events;
+      if (done.deliveries < 1000 && done.events < 1000) return total;
+    }
+  }
+
   let running: Promise<void> | null = null;
   let stopping = false;
   let wakeUp: (() => void) | null = null;
@@ -276,12 +300,17 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
 
   async function loop(): Promise<void> {
     let lastNotice = 0;
+    let lastPurge = 0;
     while (!stopping) {
       try {
         const fanned = (await fanOutBatch(ctx.storage, ctx, fanOutLimit)).events;
         if (Date.now() - lastNotice > 10_000) {
           lastNotice = Date.now();
           await notifyOwners(ctx);
+        }
+        if (Date.now() - lastPurge > 10 * 60_000) {
+          lastPurge = Date.now();
+          await purge();
         }
         const free = maxInFlight - inFlight.size;
         const batch = free >= refillAt ? await lease(free) : [];
@@ -303,6 +332,7 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
   return {
     instanceId,
     runOnce,
+    purge,
     start() {
       if (running) return;
       stopping = false;

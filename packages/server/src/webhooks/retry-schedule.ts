@@ -16,6 +16,11 @@ export const RETRY_SCHEDULE_MS: readonly number[] = [
 /** The longest `Retry-After` honoured; a longer one is cut to this. */
 export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
+/** Finished deliveries (with their attempts) are kept this long for the delivery list. */
+export const DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
+/** Outbox events are kept this long after their fan-out. */
+export const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
+
 /** An endpoint whose attempts have all failed for this long is disabled and its owner told. */
 export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000;
 

@@ -6,6 +6,7 @@ import { bearer, type Harness, signIn } from './harness.js';
 
 /** A developer with one app, an API key and an `aat_` token for it. */
 export interface DeveloperApp {
+  email: string;
   appId: string;
   userToken: string;
   apiKey: string;
@@ -31,7 +32,7 @@ export async function createDeveloperApp(h: Harness, email: string): Promise<Dev
   });
   if (key.statusCode !== 201) throw new Error(`key creation failed: ${key.body}`);
   const apiKey = key.json().data.apiKey as string;
-  return { appId, userToken, apiKey, appToken: await appTokenFor(h, apiKey) };
+  return { email, appId, userToken, apiKey, appToken: await appTokenFor(h, apiKey) };
 }
 
 export async function appTokenFor(h: Harness, apiKey: string): Promise<string> {

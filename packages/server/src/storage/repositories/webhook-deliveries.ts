@@ -58,6 +58,15 @@ export interface WebhookDeliveryRepository {
   /** Outbox events not yet fanned out, oldest first, locked for this transaction where possible. */
   claimOutbox(limit: number, skipLocked: boolean): Promise<OutboxRow[]>;
   markFannedOut(eventIds: readonly string[], now: number): Promise<void>;
+  /**
+   * Deletes up to `limit` finished deliveries (and so their attempts) completed before
+   * `deliveriesBefore`, and up to `limit` outbox events fanned out before `outboxBefore`.
+   */
+  purge(
+    deliveriesBefore: number,
+    outboxBefore: number,
+    limit: number,
+  ): Promise<{ deliveries: number; events: number }>;
 }
 
 const CHUNK = 200;
@@ -233,6 +242,30 @@ export function createWebhookDeliveryRepository(db: Kysely<Database>): WebhookDe
         .orderBy('created_at', 'asc')
         .limit(limit);
       return (skipLocked ? query.forUpdate().skipLocked() : query).execute();
+    },
+    async purge(deliveriesBefore, outboxBefore, limit) {
+      const deliveries = await db
+        .deleteFrom('webhook_deliveries')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('webhook_deliveries')
+            .select('id')
+            .where('status', 'in', ['succeeded', 'failed'])
+            .where('completed_at', '<', deliveriesBefore)
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      const events = await db
+        .deleteFrom('outbox')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('outbox')
+            .select('id')
+            .where('webhooks_fanned_out_at', '<', outboxBefore)
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return { deliveries: Number(deliveries.numDeletedRows), events: Number(events.numDeletedRows) };
     },
     async markFannedOut(eventIds, now) {
       for (let i = 0; i < eventIds.length; i += CHUNK) {
