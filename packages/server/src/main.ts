@@ -9,6 +9,7 @@ import { addUserCommands } from './cli/user-commands.js';
 import { loadConfig, unknownSettings } from './config/config.js';
 import { ConfigError } from './config/config-error.js';
 import { createContext } from './context.js';
+import { loggerOptions } from './http/request-log.js';
 import { every, purgeExpired } from './jobs/purge-expired.js';
 import { openRuntime } from './runtime.js';
 import { DatabaseUnreachableError, migrateToLatest, openStorage } from './storage/database.js';
@@ -32,7 +33,7 @@ function config() {
 async function serve(): Promise<void> {
   const cfg = config();
   const runtime = await openRuntime(cfg, say);
-  const { app, ctx } = await buildApp({ ...runtime, logger: { level: cfg.server.logLevel } });
+  const { app, ctx } = await buildApp({ ...runtime, logger: loggerOptions(cfg.server.logLevel) });
   const stopPurge = every(
     10 * 60_000,
     () => purgeExpired(ctx),

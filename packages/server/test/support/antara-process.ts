@@ -76,9 +76,34 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `antara serve` on 127.0.0.1 and resolves once it says it is listening. */
-export async function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<Served> {
+export function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<Served> {
+  return startListening([process.execPath, '--import', 'tsx', MAIN, 'serve'], env, timeoutMs);
+}
+
+/** Starts Antara the way the README says, `npm start`, on 127.0.0.1 and a free port. */
+export function startNpmStart(env: Record<string, string>, timeoutMs = 60_000): Promise<Served> {
+  // In a process group of its own, so that a test can end npm and the server together.
+  return startListening(['npm', 'start'], env, timeoutMs, { detached: true });
+}
+
+/** Ends a process started detached and everything it started (its process group). */
+export function killGroup(served: Served): void {
+  try {
+    process.kill(-served.child.pid!, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+async function startListening(
+  [command = '', ...args]: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  options: { detached?: boolean } = {},
+): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
+  const child = spawn(command, args, {
+    detached: options.detached ?? false,
     cwd: REPO_ROOT,
     env: childEnv({ HOST: '127.0.0.1', PORT: String(port), ANTARA_LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
