@@ -63,6 +63,12 @@ describe('/openapi.json', () => {
     for (const route of hidden) expect(operationOf(route), `${route.method} ${route.url}`).toBeUndefined();
   });
 
+  it('declares a response schema on every route, hidden ones and CORS preflights included', () => {
+    const routes = registeredRoutes(h.app).filter((route) => route.method !== 'HEAD');
+    const withoutResponse = routes.filter((route) => !route.schema?.response);
+    expect(withoutResponse.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
   it('gives every operation a summary, a tag and a response schema for its success status', () => {
     for (const route of documentable()) {
       const label = `${route.method} ${route.url}`;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 
 /**
  * Endpoints a browser app on another origin calls directly: the PKCE code exchange and refresh,
@@ -29,7 +30,7 @@ export function registerCors(app: FastifyInstance): void {
     );
   });
   for (const path of CROSS_ORIGIN_PATHS) {
-    app.options(path, { schema: { hide: true } }, async (_request, reply) => {
+    app.options(path, { schema: { hide: true, response: { 204: Type.Null() } } }, async (_request, reply) => {
       reply
         .header('access-control-allow-methods', 'GET, POST')
         .header('access-control-allow-headers', 'authorization, content-type, accept')
