@@ -53,6 +53,7 @@ export function registerSystemRoutes(app: TypedApp, ctx: AppContext): void {
         },
       },
     },
-    async () => app.swagger(),
+    // @fastify/swagger is configured with `openapi`, so the document is OpenAPI 3, never Swagger 2.
+    async () => app.swagger() as { openapi: string; info: unknown; paths: unknown },
   );
 }
