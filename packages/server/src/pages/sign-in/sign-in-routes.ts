@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import type { AppContext } from '../../context.js';
@@ -14,13 +15,36 @@ import { sendPage } from '../layout.js';
 import { afterSignIn, NextPathSchema, safeNext } from '../next-path.js';
 import { PAGE, PAGE_OR_REDIRECT, PAGE_RESPONSE } from '../page-schemas.js';
 import { siteUser, startWebSession } from '../web-session.js';
-import { codeForm, emailForm } from './sign-in-views.js';
+import { type CodeFormModel, codeForm, type EmailFormModel, emailForm } from './sign-in-views.js';
 
 const isError = (error: unknown, ...codes: string[]): error is AntaraError =>
   error instanceof AntaraError && codes.includes(error.code);
 
 /** GET / (the email form), POST /sign-in (mail a code), POST /sign-in/verify (check it). */
 export function registerSignInRoutes(app: TypedApp, ctx: AppContext): void {
+  const emailPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    model: Omit<EmailFormModel, 'csrf'>,
+    status = 200,
+  ) =>
+    sendPage(
+      reply,
+      { title: 'Sign in', body: emailForm({ csrf: csrfToken(ctx, request, reply), ...model }) },
+      status,
+    );
+  const codePage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    model: Omit<CodeFormModel, 'csrf'>,
+    status = 200,
+  ) =>
+    sendPage(
+      reply,
+      { title: 'Check your mail', body: codeForm({ csrf: csrfToken(ctx, request, reply), ...model }) },
+      status,
+    );
+
   app.get(
     '/',
     {
@@ -35,10 +59,7 @@ export function registerSignInRoutes(app: TypedApp, ctx: AppContext): void {
     async (request, reply) => {
       const next = safeNext(request.query.next);
       if (await siteUser(ctx, request)) return reply.redirect(afterSignIn(next), 303);
-      return sendPage(reply, {
-        title: 'Sign in',
-        body: emailForm({ csrf: csrfToken(ctx, request, reply), next }),
-      });
+      return emailPage(request, reply, { next });
     },
   );
 
@@ -65,28 +86,13 @@ export function registerSignInRoutes(app: TypedApp, ctx: AppContext): void {
       const next = safeNext(request.body.next);
       const email = request.body.email.trim();
       const again = (message: string, status: number) =>
-        sendPage(
-          reply,
-          {
-            title: 'Sign in',
-            body: emailForm({
-              csrf: csrfToken(ctx, request, reply),
-              email,
-              next,
-              alert: errorAlert(message),
-            }),
-          },
-          status,
-        );
+        emailPage(request, reply, { email, next, alert: errorAlert(message) }, status);
       if (!Value.Check(EmailSchema, email)) return again('That does not look like an email address.', 400);
       try {
         await enforceRate(ctx.rateLimiter, reply, SIGN_IN_RATES.startPerIp, clientIp(request));
         await enforceRate(ctx.rateLimiter, reply, SIGN_IN_RATES.startPerAddress, normalizeEmail(email));
         const { challengeId } = await ctx.emailLogin.start(email, { next });
-        return sendPage(reply, {
-          title: 'Check your mail',
-          body: codeForm({ csrf: csrfToken(ctx, request, reply), challengeId, email, next }),
-        });
+        return codePage(request, reply, { challengeId, email, next });
       } catch (error) {
         if (!isError(error, 'rate_limited')) throw error;
         const wait = error.extra.retryAfter ?? 60;
@@ -126,20 +132,7 @@ export function registerSignInRoutes(app: TypedApp, ctx: AppContext): void {
       const next = safeNext(request.body.next);
       const code = request.body.code.replace(/\s+/g, '');
       const retry = (message: string) =>
-        sendPage(
-          reply,
-          {
-            title: 'Check your mail',
-            body: codeForm({
-              csrf: csrfToken(ctx, request, reply),
-              challengeId,
-              email,
-              next,
-              alert: errorAlert(message),
-            }),
-          },
-          400,
-        );
+        codePage(request, reply, { challengeId, email, next, alert: errorAlert(message) }, 400);
       if (!/^[0-9]{6}$/.test(code)) return retry('Type the 6 digits from the mail.');
       await enforceRate(ctx.rateLimiter, reply, SIGN_IN_RATES.verifyPerIp, clientIp(request));
       try {
@@ -149,19 +142,8 @@ export function registerSignInRoutes(app: TypedApp, ctx: AppContext): void {
       } catch (error) {
         if (isError(error, 'invalid_code')) return retry(error.message);
         if (!isError(error, 'code_expired', 'challenge_locked')) throw error;
-        return sendPage(
-          reply,
-          {
-            title: 'Sign in',
-            body: emailForm({
-              csrf: csrfToken(ctx, request, reply),
-              email,
-              next,
-              alert: errorAlert(`${error.message} Ask for a new code below.`),
-            }),
-          },
-          400,
-        );
+        const alert = errorAlert(`${error.message} Ask for a new code below.`);
+        return emailPage(request, reply, { email, next, alert }, 400);
       }
     },
   );
