@@ -7,8 +7,8 @@ import { type LoadFigures, type LoadRequest, runLoad } from './lib/load.js';
 import { gitCommit, type MachineInfo, machineInfo } from './lib/machine.js';
 import { type BenchOptions, parseOptions, USAGE, UsageError } from './lib/options.js';
 import { summariseProfile } from './lib/profile-summary.js';
-import { judge, type RunResult, type RunSettings, record } from './lib/results.js';
-import type { Scenario } from './lib/scenario.js';
+import { judge, judgeAlongside, type RunResult, type RunSettings, record } from './lib/results.js';
+import type { Scenario, SideLoad, Target } from './lib/scenario.js';
 import { REPO_ROOT } from './lib/server-process.js';
 import { SCENARIOS } from './scenarios/index.js';
 
@@ -28,6 +28,38 @@ async function measure(
     await runLoad(url, request, { connections, durationSeconds: options.warmupSeconds });
   }
   return runLoad(url, request, { connections, durationSeconds: options.durationSeconds, serverPid });
+}
+
+/**
+ * measure() with a side load running through the recorded phase (and the warm-up), from
+ * this same process. The server CPU per request of the main load then includes the side
+ * load's share.
+ */
+async function measureAlongside(
+  url: string,
+  serverPid: number,
+  request: LoadRequest,
+  side: SideLoad,
+  options: BenchOptions,
+): Promise<{ main: LoadFigures; side: LoadFigures }> {
+  const { name: _name, connections: sideConnections, maxP99Ms: _bound, ...sideRequest } = side;
+  const sideFor = (durationSeconds: number) =>
+    runLoad(url, sideRequest, { connections: sideConnections, durationSeconds });
+  if (options.warmupSeconds > 0) {
+    await Promise.all([
+      runLoad(url, request, { connections: options.connections, durationSeconds: options.warmupSeconds }),
+      sideFor(options.warmupSeconds),
+    ]);
+  }
+  const [main, sideFigures] = await Promise.all([
+    runLoad(url, request, {
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      serverPid,
+    }),
+    sideFor(options.durationSeconds),
+  ]);
+  return { main, side: sideFigures };
 }
 
 function describe(figures: LoadFigures): string {
@@ -67,6 +99,18 @@ async function measureScenario(
   const profileDir = path.join(REPO_ROOT, 'bench/profiles');
   const profilesBefore = options.cpuProfile && fs.existsSync(profileDir) ? fs.readdirSync(profileDir) : [];
   const startedAt = new Date().toISOString();
+  let reference: RunResult['reference'];
+  if (scenario.reference) {
+    const { name, description, request } = scenario.reference;
+    const other = await scenario.reference.start(database, options.postgresAdminUrl);
+    try {
+      const figures = await measure(other.url, other.pid, request, options);
+      say(`  ${name} on ${database}: ${describe(figures)}`);
+      reference = { name, description, figures };
+    } finally {
+      await other.stop();
+    }
+  }
   const server = await startAntara({
     database,
     postgresAdminUrl: options.postgresAdminUrl,
@@ -74,9 +118,24 @@ async function measureScenario(
   });
   let antara: LoadFigures;
   let verifyError: string | undefined;
+  let target: Target = scenario.target;
+  let alongside: RunResult['alongside'];
   try {
-    const { verify, ...request } = await scenario.setup(server);
-    antara = await measure(server.url, server.process.pid, request, options);
+    const { verify, target: targetHere, alongside: side, ...request } = await scenario.setup(server);
+    target = targetHere ?? scenario.target;
+    if (side) {
+      const figures = await measureAlongside(server.url, server.process.pid, request, side, options);
+      antara = figures.main;
+      alongside = {
+        name: side.name,
+        connections: side.connections,
+        maxP99Ms: side.maxP99Ms,
+        figures: figures.side,
+      };
+      say(`  ${side.name} alongside: ${describe(figures.side)}`);
+    } else {
+      antara = await measure(server.url, server.process.pid, request, options);
+    }
     try {
       await verify?.();
     } catch (error) {
@@ -91,7 +150,8 @@ async function measureScenario(
       say(`  CPU profile bench/profiles/${file}\n${summariseProfile(path.join(profileDir, file))}`);
     }
   }
-  const { ratio, problems } = judge(antara, common.baseline, scenario.target, verifyError);
+  const { ratio, problems } = judge(antara, common.baseline, target, verifyError);
+  if (alongside) problems.push(...judgeAlongside(alongside));
   return {
     scenario: scenario.name,
     description: scenario.description,
@@ -103,8 +163,10 @@ async function measureScenario(
     machine: common.machine,
     baseline: common.baseline,
     antara,
+    ...(reference ? { reference } : {}),
+    ...(alongside ? { alongside } : {}),
     ratio,
-    target: scenario.target,
+    target,
     pass: problems.length === 0,
     problems,
   };

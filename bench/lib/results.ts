@@ -34,6 +34,10 @@ export interface RunResult {
   /** Fastify hello world, GET / in its own process, measured in the same invocation. */
   baseline: LoadFigures;
   antara: LoadFigures;
+  /** The scenario's reference server, measured in the same invocation (see Reference). */
+  reference?: { name: string; description: string; figures: LoadFigures };
+  /** The side load that ran during Antara's measurement (see SideLoad). */
+  alongside?: { name: string; connections: number; maxP99Ms?: number; figures: LoadFigures };
   /** antara.requestsPerSecond / baseline.requestsPerSecond */
   ratio: number;
   target: Target;
@@ -74,7 +78,25 @@ export function judge(
   if (target.maxP99Ms !== undefined && antara.latencyMs.p99 >= target.maxP99Ms) {
     problems.push(`p99 ${antara.latencyMs.p99} ms is not under ${target.maxP99Ms} ms`);
   }
+  if (target.minRequestsPerSecond !== undefined && antara.requestsPerSecond < target.minRequestsPerSecond) {
+    problems.push(
+      `${Math.round(antara.requestsPerSecond)} req/s is below the target ${target.minRequestsPerSecond}`,
+    );
+  }
   return { ratio, problems };
+}
+
+/** Why a side load that ran during the measurement does not pass; empty when it did. */
+export function judgeAlongside(alongside: NonNullable<RunResult['alongside']>): string[] {
+  const { name, figures, maxP99Ms } = alongside;
+  const problems: string[] = [];
+  if (figures.non2xx > 0 || figures.errors > 0) {
+    problems.push(`${name} alongside: ${figures.non2xx} non-2xx responses and ${figures.errors} errors`);
+  }
+  if (maxP99Ms !== undefined && figures.latencyMs.p99 >= maxP99Ms) {
+    problems.push(`${name} alongside: p99 ${figures.latencyMs.p99} ms is not under ${maxP99Ms} ms`);
+  }
+  return problems;
 }
 
 const stamp = (iso: string) => iso.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
@@ -117,6 +139,20 @@ export function record(results: RunResult[]): string[] {
 }
 
 /** The README table: one row per scenario and database, newest figures. */
+/** The reference and side load of a run, for the scenario cell. */
+function extras(r: RunResult): string {
+  let text = '';
+  if (r.reference) {
+    const f = r.reference.figures;
+    text += `<br>reference ${r.reference.name}: ${Math.round(f.requestsPerSecond)} req/s, p99 ${f.latencyMs.p99} ms`;
+  }
+  if (r.alongside) {
+    const f = r.alongside.figures;
+    text += `<br>alongside ${r.alongside.name}: ${Math.round(f.requestsPerSecond)} req/s, p99 ${f.latencyMs.p99} ms`;
+  }
+  return text;
+}
+
 export function resultsTable(latest: Latest): string {
   const rows = Object.values(latest.results).sort(
     (a, b) => a.scenario.localeCompare(b.scenario) || a.database.localeCompare(b.database),
@@ -133,7 +169,7 @@ export function resultsTable(latest: Latest): string {
     lines.push(
       [
         '',
-        `${r.scenario}<br>${r.description}`,
+        `${r.scenario}<br>${r.description}${extras(r)}`,
         r.database,
         Math.round(r.antara.requestsPerSecond),
         Math.round(r.baseline.requestsPerSecond),

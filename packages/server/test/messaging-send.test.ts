@@ -4,7 +4,15 @@ import { revokeGrant, rotateSlug } from '../src/grants/grant-changes.js';
 import { purgeExpired } from '../src/jobs/purge-expired.js';
 import { eachDialect } from './support/dialects.js';
 import { bearer, type Harness, signIn, startHarness } from './support/harness.js';
-import { approve, countRows, deliveredEvents, messagingApp, type Person, send } from './support/messaging.js';
+import {
+  approve,
+  approveViaOAuth,
+  countRows,
+  deliveredEvents,
+  messagingApp,
+  type Person,
+  send,
+} from './support/messaging.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -18,7 +26,9 @@ eachDialect('sending messages: addressing, recipient rules, idempotency, deliver
     h = await startHarness({ dialect, listen: true });
     parcel = await messagingApp(h, 'dev@parcel.example');
     ada = await signIn(h, 'ada@example.com');
-    adaGrant = await approve(h, ada, parcel.appId);
+    // Ada approves Parcel Tracker through the real OAuth JSON flow; later recipients are
+    // approved through the grants service the consent step calls, which is quicker.
+    adaGrant = await approveViaOAuth(h, ada, parcel);
   });
   afterAll(async () => {
     await h?.close();

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Scope } from '@antara/protocol';
 import { approveGrant } from '../../src/grants/approve-grant.js';
 import { appWithKey, developer } from './apps.js';
@@ -21,7 +22,15 @@ export async function messagingApp(h: Harness, developerEmail: string, name = 'P
     if (res.statusCode !== 200) throw new Error(`token exchange failed: ${res.body}`);
     return res.json().data.accessToken as string;
   };
-  return { dev, appId: app.appId, name: app.name, apiKey: key.apiKey, token, aat: await token() };
+  return {
+    dev,
+    appId: app.appId,
+    name: app.name,
+    redirectUri: 'https://parcel.example/callback',
+    apiKey: key.apiKey,
+    token,
+    aat: await token(),
+  };
 }
 
 /**
@@ -69,4 +78,50 @@ export async function deliveredEvents(h: Harness) {
     .orderBy('created_at')
     .execute();
   return rows.map((r) => ({ appId: r.app_id, data: JSON.parse(r.payload) as Record<string, unknown> }));
+}
+
+/**
+ * The person approves the app through the OAuth JSON flow, as a programmatic client would:
+ * POST /oauth/consent with their uat_ token, then the app exchanges the code with its PKCE
+ * verifier at POST /oauth/token. Returns the identity the app received.
+ */
+export async function approveViaOAuth(
+  h: Harness,
+  person: Person,
+  app: { appId: string; redirectUri: string },
+  scope = 'identity.read messages.send',
+): Promise<{ userId: string; slug: string }> {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const consent = await h.app.inject({
+    method: 'POST',
+    url: '/oauth/consent',
+    headers: bearer(person.accessToken),
+    payload: {
+      client_id: app.appId,
+      redirect_uri: app.redirectUri,
+      response_type: 'code',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'messaging-test',
+      scope,
+      decision: 'approve',
+    },
+  });
+  if (consent.statusCode !== 200) throw new Error(`consent failed: ${consent.body}`);
+  const code = new URL(consent.json().data.redirectTo).searchParams.get('code');
+  const token = await h.app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    payload: {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: app.redirectUri,
+      client_id: app.appId,
+      code_verifier: verifier,
+    },
+  });
+  if (token.statusCode !== 200) throw new Error(`token failed: ${token.body}`);
+  const { userId, slug } = token.json().data.user;
+  return { userId, slug };
 }

@@ -18,15 +18,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('read_at', 'bigint')
     .execute();
+  // One index serves the inbox, newest first; the by-app and unread filters read the same
+  // index range (one person's messages). A second index per filter would cost every send.
   await db.schema
     .createIndex('messages_inbox')
     .on('messages')
     .columns(['user_id', 'created_at', 'id'])
-    .execute();
-  await db.schema
-    .createIndex('messages_inbox_app')
-    .on('messages')
-    .columns(['user_id', 'app_id', 'created_at', 'id'])
     .execute();
 
   // Idempotency-Key records (CONTRACT §5), written in the same transaction as the message.
