@@ -63,6 +63,10 @@ describe('antara CLI on SQLite (process)', () => {
     const bad = await runAntara(['user', 'create', '--email', 'not-an-address'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--email: "not-an-address" is not an email address');
+    // The API's rule: a right-to-left override hidden in an address is refused here too.
+    const hidden = await runAntara(['user', 'create', '--email', 'ad\u202ea@example.com'], env);
+    expect(hidden.code).toBe(1);
+    expect(hidden.stderr).toContain('is not an email address');
     const missing = await runAntara(['user', 'create'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("required option '--email <email>' not specified");

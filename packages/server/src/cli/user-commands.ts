@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { Value } from 'typebox/value';
 import { findOrCreateVerifiedAccount } from '../identity/accounts.js';
+import { EmailSchema } from '../identity/schemas.js';
 import { normalizeEmail, presentUser } from '../identity/user-profile.js';
 import type { CliRuntime } from './cli-runtime.js';
 
@@ -12,7 +14,8 @@ export function addUserCommands(program: Command, withRuntime: CliRuntime): void
     .option('--json', 'print the account as JSON')
     .action(async (options: { email: string; json?: boolean }) => {
       const email = normalizeEmail(options.email);
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      // The same rule as POST /auth/email/start, so the CLI makes no account the API would refuse.
+      if (!Value.Check(EmailSchema, email))
         throw new Error(`--email: "${options.email}" is not an email address`);
       await withRuntime(async (ctx) => {
         const account = await findOrCreateVerifiedAccount(ctx.repos.users, email, ctx.clock, ctx.random);
