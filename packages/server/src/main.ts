@@ -64,7 +64,7 @@ async function serve(): Promise<void> {
       );
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
-    stopPurge();
+    const purgeStopped = stopPurge();
     // Why sweep: app.close() closes only the keep-alive connections idle at that moment; one
     // whose request finishes later would hold the process open until its keep-alive timeout.
     const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
@@ -74,6 +74,7 @@ async function serve(): Promise<void> {
       clearInterval(sweep);
       // Attempts in flight finish (each within its timeout) and are recorded before storage closes.
       await webhooks.stop();
+      await purgeStopped;
       await runtime.close();
     } catch (error) {
       process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);

@@ -25,22 +25,32 @@ export async function purgeExpired(ctx: AppContext): Promise<{
   return { challenges, sessions, appTokens, oauthCodes, oauthTokens, idempotencyKeys };
 }
 
-/** Runs a job every `intervalMs` until stopped; a failing run is logged, never fatal. */
+/**
+ * Runs a job at once and then every `intervalMs` until stopped. A failing run is reported to
+ * `onError`, never fatal; a run still going at the next tick is not doubled. Why a first run
+ * at once: a server restarted more often than the interval would otherwise never run the job.
+ * The returned `stop()` resolves once a run in progress has finished, so that storage can be
+ * closed after it.
+ */
 export function every(
   intervalMs: number,
   job: () => Promise<unknown>,
   onError: (error: unknown) => void,
-): () => void {
-  let running = false;
-  const timer = setInterval(() => {
+): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const tick = () => {
     if (running) return;
-    running = true;
-    job()
-      .catch(onError)
+    running = job()
+      .then(() => undefined, onError)
       .finally(() => {
-        running = false;
+        running = undefined;
       });
-  }, intervalMs);
+  };
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  tick();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
