@@ -8,20 +8,28 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Runs `work` in a transaction, again from the start when a unique index refused a write:
- * two first approvals of the same app racing, or (astronomically rarely) a slug collision.
- * A failed statement aborts a PostgreSQL transaction, so the retry must be a new one.
+ * Runs `attempt` again from the start when a unique index refused one of its writes: two
+ * first approvals of the same app racing, or (astronomically rarely) a slug collision. The
+ * attempt number lets a retry drop a choice that may have caused the conflict.
  */
-export async function transactionRetryingUnique<T>(
+export async function retryingUnique<T>(attempt: (number: number) => Promise<T>, attempts = 3): Promise<T> {
+  for (let number = 1; ; number++) {
+    try {
+      return await attempt(number);
+    } catch (error) {
+      if (number >= attempts || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+/**
+ * {@link retryingUnique} with a transaction per attempt. A failed statement aborts a
+ * PostgreSQL transaction, so each retry must be a new one.
+ */
+export function transactionRetryingUnique<T>(
   db: Kysely<Database>,
   work: (trx: Transaction<Database>) => Promise<T>,
   attempts = 3,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(work);
-    } catch (error) {
-      if (attempt >= attempts || !isUniqueViolation(error)) throw error;
-    }
-  }
+  return retryingUnique(() => db.transaction().execute(work), attempts);
 }

@@ -17,11 +17,12 @@ export function registerOAuthRoutes(app: TypedApp, ctx: AppContext): OAuthServic
   app.addHook('onReady', async () => {
     await services.keys.ensure();
   });
+  app.addHook('onClose', () => services.writer.close());
   ctx.introspectors.push(createOAuthIntrospector(ctx));
   registerDiscoveryRoutes(app, ctx, services);
   registerAuthorizeRoute(app, ctx);
-  registerConsentRoute(app, ctx);
-  registerConsentPage(app, ctx);
+  registerConsentRoute(app, ctx, services);
+  registerConsentPage(app, ctx, services);
   registerTokenRoute(app, ctx, services);
   registerUserinfoRoute(app, ctx);
   registerIntrospectRoute(app, ctx);

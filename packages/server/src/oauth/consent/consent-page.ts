@@ -14,6 +14,7 @@ import { type AuthorizeParams, AuthorizeQuerySchema, single } from '../authorize
 import { sendAuthorizeErrorPage } from '../authorize/error-page.js';
 import { validateAuthorize } from '../authorize/validate-authorize.js';
 import { OAUTH_RATES } from '../rates.js';
+import type { OAuthServices } from '../services.js';
 import type { ConsentBody } from './consent-body.js';
 import { authorizeParamsOf } from './consent-body.js';
 import { consentMetadata, describeScopes } from './consent-metadata.js';
@@ -75,7 +76,7 @@ async function validated(
  * here), and sends someone who already granted these scopes straight back to the app unless
  * the app asked for `prompt=consent`.
  */
-export function registerConsentPage(app: TypedApp, ctx: AppContext): void {
+export function registerConsentPage(app: TypedApp, ctx: AppContext, services: OAuthServices): void {
   app.get(
     '/oauth/consent',
     {
@@ -111,7 +112,7 @@ export function registerConsentPage(app: TypedApp, ctx: AppContext): void {
       }
       const { granted, grant } = await alreadyGranted(ctx, authorization, signedIn.user.id);
       if (granted && !prompt.has('consent') && !prompt.has('login')) {
-        return reply.redirect(await approveAndIssueCode(ctx, authorization, signedIn), 303);
+        return reply.redirect(await approveAndIssueCode(ctx, services, authorization, signedIn), 303);
       }
       if (prompt.has('none')) {
         return reply.redirect(
@@ -161,6 +162,7 @@ export const isFormPost = (request: FastifyRequest) =>
  */
 export async function decideByForm(
   ctx: AppContext,
+  services: OAuthServices,
   request: FastifyRequest,
   reply: FastifyReply,
   body: ConsentBody,
@@ -176,7 +178,7 @@ export async function decideByForm(
   if (body.decision === 'deny') {
     return reply.redirect(refusalRedirect(ctx, authorization, 'access_denied', 'The person declined.'), 303);
   }
-  const redirectTo = await approveAndIssueCode(ctx, authorization, signedIn, {
+  const redirectTo = await approveAndIssueCode(ctx, services, authorization, signedIn, {
     alias: normalizeAlias(body.alias),
     previewSlug: checkedPreviewSlug(ctx, signedIn.user.id, authorization.app.id, body.slug, body.slug_sig),
   });

@@ -11,6 +11,7 @@ import { requireUser } from '../../identity/authenticate.js';
 import { asEnvelopeError } from '../authorize/authorize-error.js';
 import { validateAuthorize } from '../authorize/validate-authorize.js';
 import { OAUTH_RATES } from '../rates.js';
+import type { OAuthServices } from '../services.js';
 import { authorizeParamsOf, ConsentBodySchema } from './consent-body.js';
 import { decideByForm, isFormPost, requireCsrfOnForms } from './consent-page.js';
 import { approveAndIssueCode, refusalRedirect } from './decide.js';
@@ -20,7 +21,7 @@ import { approveAndIssueCode, refusalRedirect } from './decide.js';
  * clients that draw their own. Answers `{redirectTo}`, the app's redirect URI carrying
  * `code`, `state` and `iss` (or `error=access_denied` when the person declined).
  */
-export function registerConsentRoute(app: TypedApp, ctx: AppContext): void {
+export function registerConsentRoute(app: TypedApp, ctx: AppContext, services: OAuthServices): void {
   app.post(
     '/oauth/consent',
     {
@@ -42,7 +43,7 @@ export function registerConsentRoute(app: TypedApp, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      if (isFormPost(request)) return decideByForm(ctx, request, reply, request.body);
+      if (isFormPost(request)) return decideByForm(ctx, services, request, reply, request.body);
       // Why the bearer only: a cookie would let another site's script decide for the person.
       if (!bearerToken(request)?.startsWith(TOKEN_PREFIXES.userAccess)) {
         throw new AntaraError('invalid_token', "Send the person's session: Authorization: Bearer uat_…", {
@@ -57,7 +58,7 @@ export function registerConsentRoute(app: TypedApp, ctx: AppContext): void {
       const redirectTo =
         request.body.decision === 'deny'
           ? refusalRedirect(ctx, outcome.request, 'access_denied', 'The person declined.')
-          : await approveAndIssueCode(ctx, outcome.request, signedIn, {
+          : await approveAndIssueCode(ctx, services, outcome.request, signedIn, {
               alias: request.body.alias === undefined ? undefined : normalizeAlias(request.body.alias),
             });
       return ok(request, ctx.clock, { redirectTo });

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import type {
   Database,
   OAuthAccessTokensTable,
@@ -50,7 +50,64 @@ export interface OAuthTokenRepository {
   deleteExpired(before: number): Promise<number>;
 }
 
+const HASH = '\u0000token-hash';
+const NOW = -1;
+
+type LiveAccessRow = OAuthAccessTokenRow & {
+  f_auth_time: number;
+  g_id: string;
+  g_account_id: string;
+  g_app_id: string;
+  g_slug: string;
+  g_alias: string | null;
+  g_scopes: string;
+  g_status: string;
+  g_created_at: number;
+  g_updated_at: number;
+  g_revoked_at: number | null;
+  a_name: string;
+  u_trust_level: string;
+  u_email_verified_at: number | null;
+};
+
 export function createOAuthTokenRepository(db: Kysely<Database>): OAuthTokenRepository {
+  // Why compiled once: this lookup answers every oit_ introspection and userinfo call, and
+  // building the five-table query was a large share of its cost. The sentinels mark where
+  // the hash and the time go among the compiled parameters.
+  let liveAccess: CompiledQuery | undefined;
+  const compileLiveAccess = () =>
+    db
+      .selectFrom('oauth_access_tokens as t')
+      .innerJoin('oauth_families as f', 'f.id', 't.family_id')
+      .innerJoin('grants as g', 'g.id', 'f.grant_id')
+      .innerJoin('apps as a', 'a.id', 'g.app_id')
+      .innerJoin('users as u', 'u.id', 'g.account_id')
+      .selectAll('t')
+      .select([
+        'f.auth_time as f_auth_time',
+        'g.id as g_id',
+        'g.account_id as g_account_id',
+        'g.app_id as g_app_id',
+        'g.slug as g_slug',
+        'g.alias as g_alias',
+        'g.scopes as g_scopes',
+        'g.status as g_status',
+        'g.created_at as g_created_at',
+        'g.updated_at as g_updated_at',
+        'g.revoked_at as g_revoked_at',
+        'a.name as a_name',
+        'u.trust_level as u_trust_level',
+        'u.email_verified_at as u_email_verified_at',
+      ])
+      .where('t.token_hash', '=', HASH)
+      .where('t.revoked_at', 'is', null)
+      .where('t.expires_at', '>', NOW)
+      .where('f.revoked_at', 'is', null)
+      .where('g.status', '=', 'active')
+      .where('a.moderation_state', '!=', 'disabled')
+      .where('u.moderation_state', '!=', 'disabled')
+      .compile();
+
   async function revokeFamilies(column: 'id' | 'code_id' | 'grant_id', value: string, now: number) {
     const result = await db
       .updateTable('oauth_families')
@@ -72,37 +129,14 @@ export function createOAuthTokenRepository(db: Kysely<Database>): OAuthTokenRepo
       await db.insertInto('oauth_refresh_tokens').values(row).execute();
     },
     async findLiveAccess(tokenHash, now) {
-      const row = await db
-        .selectFrom('oauth_access_tokens as t')
-        .innerJoin('oauth_families as f', 'f.id', 't.family_id')
-        .innerJoin('grants as g', 'g.id', 'f.grant_id')
-        .innerJoin('apps as a', 'a.id', 'g.app_id')
-        .innerJoin('users as u', 'u.id', 'g.account_id')
-        .selectAll('t')
-        .select([
-          'f.auth_time as f_auth_time',
-          'g.id as g_id',
-          'g.account_id as g_account_id',
-          'g.app_id as g_app_id',
-          'g.slug as g_slug',
-          'g.alias as g_alias',
-          'g.scopes as g_scopes',
-          'g.status as g_status',
-          'g.created_at as g_created_at',
-          'g.updated_at as g_updated_at',
-          'g.revoked_at as g_revoked_at',
-          'a.name as a_name',
-          'u.trust_level as u_trust_level',
-          'u.email_verified_at as u_email_verified_at',
-        ])
-        .where('t.token_hash', '=', tokenHash)
-        .where('t.revoked_at', 'is', null)
-        .where('t.expires_at', '>', now)
-        .where('f.revoked_at', 'is', null)
-        .where('g.status', '=', 'active')
-        .where('a.moderation_state', '!=', 'disabled')
-        .where('u.moderation_state', '!=', 'disabled')
-        .executeTakeFirst();
+      liveAccess ??= compileLiveAccess();
+      const compiled = liveAccess;
+      const row = (
+        await db.executeQuery<LiveAccessRow>({
+          ...compiled,
+          parameters: compiled.parameters.map((p) => (p === HASH ? tokenHash : p === NOW ? now : p)),
+        })
+      ).rows[0];
       if (!row) return undefined;
       return {
         token: {

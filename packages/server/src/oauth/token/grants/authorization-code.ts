@@ -42,7 +42,7 @@ export const authorizationCode: GrantType = {
       throw invalid('code_verifier does not match the code_challenge.');
 
     const scopes = JSON.parse(row.scopes) as string[];
-    const issued = await ctx.storage.db.transaction().execute(async (trx) => {
+    const issued = await services.writer.run(async (trx) => {
       if (!(await createOAuthCodeRepository(trx).consume(row.id, now))) return null;
       const grant = await createGrantRepository(trx).findById(row.grant_id);
       if (grant?.status !== 'active') return 'revoked' as const;

@@ -39,7 +39,7 @@ export const refreshToken: GrantType = {
       scopes = asked;
     }
 
-    const outcome = await ctx.storage.db.transaction().execute(async (trx) => {
+    const outcome = await services.writer.run(async (trx) => {
       const tokens = createOAuthTokenRepository(trx);
       const grant = await createGrantRepository(trx).findById(family.grant_id);
       if (grant?.status !== 'active') return { kind: 'dead' as const };
