@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RETENTION_MS } from '../src/identity/policy.js';
 import { every, purgeExpired } from '../src/jobs/purge-expired.js';
-import { migrateToLatest, openStorage } from '../src/storage/database.js';
-import { type Served, startServe, tempDataDir } from './support/antara-process.js';
+import { type Served, startServe } from './support/antara-process.js';
 import { appWithKey, developer } from './support/apps.js';
 import { eachDialect } from './support/dialects.js';
 import { type Harness, lastCodeFor, signIn, startHarness } from './support/harness.js';
@@ -184,58 +182,34 @@ describe('the periodic runner', () => {
 });
 
 describe('antara serve', () => {
-  const data = tempDataDir();
+  let h: Harness | undefined;
   let served: Served | undefined;
   afterAll(async () => {
     if (served?.child.exitCode === null) {
       served.child.kill('SIGTERM');
       await served.exited;
     }
-    data.remove();
+    await h?.close();
   });
 
   it('purges what expired when it starts, without waiting for the first interval', async () => {
-    const file = path.join(data.dir, 'antara.sqlite');
-    const storage = await openStorage({ kind: 'sqlite', file });
-    const longAgo = Date.now() - RETENTION_MS - DAY;
-    const challenge = (id: string, expiresAt: number) => ({
-      id,
-      email: 'old@example.com',
-      code_hash: createHash('sha256').update(id).digest('hex'),
-      magic_hash: randomBytes(32).toString('hex'),
-      attempts: 0,
-      created_at: expiresAt - 10 * MINUTE,
-      expires_at: expiresAt,
-      closed_at: null,
-      verified_at: null,
-      user_id: null,
-      exchange_hash: null,
-      exchange_expires_at: null,
-      exchanged_at: null,
-    });
-    const stale = '0b6c4e0a-5d7e-4d39-9b8a-1f2e3d4c5b6a';
-    const live = '1c7d5f1b-6e8f-4e4a-8c9b-2a3f4e5d6c7b';
-    try {
-      await migrateToLatest(storage);
-      await storage.db
-        .insertInto('email_challenges')
-        .values([challenge(stale, longAgo), challenge(live, Date.now() + 10 * MINUTE)])
-        .execute();
-    } finally {
-      await storage.close();
-    }
+    h = await startHarness({ dialect: 'sqlite' });
+    if (h.config.database.kind !== 'sqlite') throw new Error('expected SQLite');
+    const start = async (email: string) =>
+      (await h!.app.inject({ method: 'POST', url: '/auth/email/start', payload: { email } })).json().data
+        .challengeId as string;
+    h.clock.set(Date.now() - RETENTION_MS - DAY);
+    const stale = await start('long-ago@example.com');
+    h.clock.set(Date.now());
+    const live = await start('just-now@example.com');
 
-    served = await startServe({ ANTARA_DATA_DIR: data.dir });
-    const reader = await openStorage({ kind: 'sqlite', file });
-    try {
-      const ids = async () =>
-        (await reader.db.selectFrom('email_challenges').select('id').execute()).map((row) => row.id);
-      for (let i = 0; i < 100 && (await ids()).includes(stale); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(await ids()).toEqual([live]);
-    } finally {
-      await reader.close();
+    // A second process on the same SQLite file, as an operator would start it.
+    served = await startServe({ ANTARA_DATABASE_URL: `sqlite:${h.config.database.file}` });
+    const ids = async () =>
+      (await h!.ctx.storage.db.selectFrom('email_challenges').select('id').execute()).map((row) => row.id);
+    for (let i = 0; i < 100 && (await ids()).includes(stale); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    expect(await ids()).toEqual([live]);
   });
 });
