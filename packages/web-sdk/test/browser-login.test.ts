@@ -103,6 +103,8 @@ describe('@antara/web-sdk bundle in real Chromium', () => {
     });
     expect(params.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
+    // Let the browser land on the consent page before leaving it, so no navigation is cut off.
+    await page.waitForURL((landed) => landed.pathname === '/oauth/consent');
     // The verifier waits in the site's sessionStorage, under the state, for the return trip.
     await page.goto(`${site.origin}/`);
     const stored = await page.evaluate(
@@ -205,6 +207,7 @@ describe('@antara/web-sdk bundle in real Chromium', () => {
       alias: 'Browser Person',
     });
     expect(redirectTo.startsWith(`${site.origin}/callback?`)).toBe(true);
+    await page.waitForURL((landed) => landed.pathname === '/oauth/consent');
     await page.goto(redirectTo);
 
     const outcome = await page.evaluate(
