@@ -1,6 +1,7 @@
 import { appendEvents, type OutboxEvent } from '../events/outbox.js';
 import { type Clock, toSeconds } from '../lib/clock.js';
 import type { Random } from '../lib/random.js';
+import { batchLoader } from '../storage/batch-loader.js';
 import { batchWriter, type GroupCommit } from '../storage/group-commit.js';
 import {
   createIdempotencyKeyRepository,
@@ -66,6 +67,11 @@ export function createMessageSending({ repos, clock, random, writer }: MessageSe
   // queueing behind the first. Other processes meet in the database instead: see claim().
   const inFlight = new Map<string, string>();
 
+  // The key records of sends that arrive together are looked up with one query.
+  const findRecord = batchLoader((keys: ReadonlyArray<{ scope: string; key: string }>) =>
+    repos.idempotencyKeys.findLiveMany(keys, clock.now()),
+  );
+
   // Deliveries that arrive together are written with one statement per table, inside the
   // group commit's shared transaction. Each resolves to whether it claimed its key; one
   // that did not lost to another process and answers with the winner's response.
@@ -94,7 +100,7 @@ export function createMessageSending({ repos, clock, random, writer }: MessageSe
   return {
     async send(sender, key, content, admit) {
       const fingerprint = fingerprintOf(content);
-      const earlier = await repos.idempotencyKeys.findLive(sender.scope, key, clock.now());
+      const earlier = await findRecord({ scope: sender.scope, key });
       if (earlier) return replay(earlier, fingerprint);
 
       const slot = `${sender.scope}\u0000${key}`;

@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
 import { AntaraError } from '../errors/antara-error.js';
 import { bearerToken } from '../http/bearer.js';
 
@@ -34,7 +33,7 @@ export interface Sender {
 /** One kind of bearer token that may send, recognised by its prefix. */
 export interface SenderKind {
   prefix: string;
-  authenticate(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<Sender>;
+  authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Sender>;
 }
 
 /**
@@ -43,7 +42,6 @@ export interface SenderKind {
  */
 export function requireSender(
   kinds: readonly SenderKind[],
-  ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<Sender> {
@@ -55,5 +53,5 @@ export function requireSender(
       headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
     });
   }
-  return kind.authenticate(ctx, request, reply);
+  return kind.authenticate(request, reply);
 }

@@ -35,7 +35,7 @@ export function registerSendRoute(
       },
     },
     async (request, reply) => {
-      const sender = await requireSender(senders, ctx, request, reply);
+      const sender = await requireSender(senders, request, reply);
       const key = idempotencyKeyOf(request.headers['idempotency-key']);
       const content = messageContent(request.body);
       await enforceRate(ctx.rateLimiter, reply, SEND_RATES.perSender, sender.scope);

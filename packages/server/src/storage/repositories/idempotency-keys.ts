@@ -17,6 +17,11 @@ export interface IdempotencyKeyRepository {
   claimMany(rows: readonly IdempotencyKeyRow[], now: number): Promise<Set<string>>;
   /** The unexpired record of a key, or undefined. */
   findLive(scope: string, key: string, now: number): Promise<IdempotencyKeyRow | undefined>;
+  /** findLive() for many keys in one statement, one answer per key in order. */
+  findLiveMany(
+    keys: ReadonlyArray<{ scope: string; key: string }>,
+    now: number,
+  ): Promise<Array<IdempotencyKeyRow | undefined>>;
   deleteExpired(before: number): Promise<number>;
 }
 
@@ -63,6 +68,15 @@ export function createIdempotencyKeyRepository(db: Kysely<Database>): Idempotenc
         select * from idempotency_keys
         where scope = ${scope} and "key" = ${key} and expires_at > ${now}`.execute(db);
       return rows[0];
+    },
+    async findLiveMany(keys, now) {
+      if (keys.length === 0) return [];
+      const pairs = sql.join(keys.map((k) => sql`(${k.scope}, ${k.key})`));
+      const { rows } = await sql<IdempotencyKeyRow>`
+        select * from idempotency_keys
+        where (scope, "key") in (values ${pairs}) and expires_at > ${now}`.execute(db);
+      const bySlot = new Map(rows.map((row) => [keySlot(row), row]));
+      return keys.map((k) => bySlot.get(keySlot(k)));
     },
     async deleteExpired(before) {
       const result = await db

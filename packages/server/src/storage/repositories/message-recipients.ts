@@ -17,25 +17,43 @@ export interface AppRecipient {
 export interface MessageRecipientRepository {
   /** The grant of `appId` whose current slug is `slug`, with its account and mute state; one query. */
   findForApp(appId: string, slug: string): Promise<AppRecipient | undefined>;
+  /** findForApp() for many (app, slug) pairs in one statement, one answer per pair in order. */
+  findForAppMany(
+    pairs: ReadonlyArray<{ appId: string; slug: string }>,
+  ): Promise<Array<AppRecipient | undefined>>;
 }
 
+type Row = Omit<AppRecipient, 'muted'> & { appId: string; slug: string; mutedAt: number | null };
+
 export function createMessageRecipientRepository(db: Kysely<Database>): MessageRecipientRepository {
+  // SQL templates rather than the query builder: this runs for every message sent, and
+  // building a three-table join costs more CPU than executing it. Slugs are unique across
+  // all grants, so a slug matches one row at most.
+  async function findForAppMany(pairs: ReadonlyArray<{ appId: string; slug: string }>) {
+    if (pairs.length === 0) return [];
+    const wanted = sql.join(pairs.map((p) => sql`(${p.appId}, ${p.slug})`));
+    const { rows } = await sql<Row>`
+      select g.app_id as "appId", g.slug as "slug", g.id as "grantId", g.account_id as "accountId",
+        g.status as "grantStatus", g.scopes as "grantScopes",
+        u.moderation_state as "accountModerationState", mu.created_at as "mutedAt"
+      from grants g
+      join users u on u.id = g.account_id
+      left join message_mutes mu on mu.user_id = g.account_id and mu.app_id = g.app_id
+      where (g.app_id, g.slug) in (values ${wanted})`.execute(db);
+    const found = new Map(rows.map((row) => [`${row.appId}\u0000${row.slug}`, row]));
+    return pairs.map((p): AppRecipient | undefined => {
+      const row = found.get(`${p.appId}\u0000${p.slug}`);
+      if (!row) return undefined;
+      const { appId: _appId, slug: _slug, mutedAt, ...rest } = row;
+      return { ...rest, muted: mutedAt !== null };
+    });
+  }
+
   return {
     async findForApp(appId, slug) {
-      // A SQL template rather than the query builder: this runs for every message sent, and
-      // building a three-table join costs more CPU than executing it.
-      const { rows } = await sql<Omit<AppRecipient, 'muted'> & { mutedAt: number | null }>`
-        select g.id as "grantId", g.account_id as "accountId", g.status as "grantStatus",
-          g.scopes as "grantScopes", u.moderation_state as "accountModerationState",
-          mu.created_at as "mutedAt"
-        from grants g
-        join users u on u.id = g.account_id
-        left join message_mutes mu on mu.user_id = g.account_id and mu.app_id = g.app_id
-        where g.slug = ${slug} and g.app_id = ${appId}`.execute(db);
-      const row = rows[0];
-      if (!row) return undefined;
-      const { mutedAt, ...rest } = row;
-      return { ...rest, muted: mutedAt !== null };
+      const [found] = await findForAppMany([{ appId, slug }]);
+      return found;
     },
+    findForAppMany,
   };
 }
