@@ -151,7 +151,8 @@ export function createMessageSending({ repos, clock, random, writer }: MessageSe
                 },
         });
         if (committed) return { data, replayed: false };
-        // Another process committed this key first (its claim won in the database).
+        // Another request committed this key first: in another process, or in this one after
+        // our lookup found nothing and before our claim.
         const winner = await repos.idempotencyKeys.findLive(sender.scope, key, clock.now());
         if (!winner) throw inProgress();
         return replay(winner, fingerprint);

@@ -13,7 +13,7 @@ export interface Recipient {
 
 /**
  * Who sends a message. An app with an `aat_` token today; a capability token (`cap_`) is
- * another implementation of the same interface, registered in SENDER_KINDS.
+ * another implementation of the same interface, added to the senders in register.ts.
  */
 export interface Sender {
   kind: 'app' | 'capability';
