@@ -7,7 +7,6 @@
 //  2. throughput: a backlog of N events is committed to the outbox while the server is down,
 //     then drained after a restart; deliveries/s is N over first-to-last arrival.
 // Every webhook-id must arrive exactly once; a sample is verified with `standardwebhooks`.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -422,11 +421,6 @@ function redrawReadme(rows: Map<string, string>): void {
       ? `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`
       : `${readme.trimEnd()}\n\n## Webhook delivery\n\n\`npm run bench:webhooks\` (bench/webhook-delivery.ts): see the comment at its top.\n\n${START}\n${table}\n${END}\n`;
   fs.writeFileSync(README, section);
-  // Why: biome formats Markdown tables; `npm run lint` must pass after a run.
-  execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/biome'), ['format', '--write', README], {
-    cwd: REPO_ROOT,
-    stdio: 'ignore',
-  });
 }
 
 async function main(): Promise<void> {

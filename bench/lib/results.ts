@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseKind } from './antara.js';
@@ -129,11 +128,6 @@ export function record(results: RunResult[]): string[] {
     README,
     `${readme.slice(0, start + TABLE_START.length)}\n${resultsTable(latest)}\n${readme.slice(end)}`,
   );
-  // Why: biome formats Markdown (it aligns tables); `npm run lint` must pass after a run.
-  execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/biome'), ['format', '--write', README], {
-    cwd: REPO_ROOT,
-    stdio: 'ignore',
-  });
   written.push('bench/README.md');
   return written;
 }
