@@ -4,7 +4,8 @@ import { RETENTION_MS } from '../identity/policy.js';
 /**
  * Deletes what can never be used again: sign-in challenges and their exchange codes, user
  * sessions, app tokens, OAuth codes and tokens (each kept RETENTION_MS past its end, so that a
- * late replay is still recognised), and Idempotency-Key records past their 24 hours (a key is
+ * late replay is still recognised), OAuth token families once revoked or once every token they
+ * issued expired (again RETENTION_MS later), and Idempotency-Key records past their 24 hours (a key is
  * free for a new message once its record expired).
  */
 export async function purgeExpired(ctx: AppContext): Promise<{
@@ -13,6 +14,7 @@ export async function purgeExpired(ctx: AppContext): Promise<{
   appTokens: number;
   oauthCodes: number;
   oauthTokens: number;
+  oauthFamilies: number;
   idempotencyKeys: number;
 }> {
   const before = ctx.clock.now() - RETENTION_MS;
@@ -21,8 +23,9 @@ export async function purgeExpired(ctx: AppContext): Promise<{
   const appTokens = await ctx.repos.appTokens.deleteExpired(before);
   const oauthCodes = await ctx.repos.oauthCodes.deleteExpired(before);
   const oauthTokens = await ctx.repos.oauthTokens.deleteExpired(before);
+  const oauthFamilies = await ctx.repos.oauthTokens.deleteFinishedFamilies(before);
   const idempotencyKeys = await ctx.repos.idempotencyKeys.deleteExpired(ctx.clock.now());
-  return { challenges, sessions, appTokens, oauthCodes, oauthTokens, idempotencyKeys };
+  return { challenges, sessions, appTokens, oauthCodes, oauthTokens, oauthFamilies, idempotencyKeys };
 }
 
 /**

@@ -48,6 +48,11 @@ export interface OAuthTokenRepository {
   revokeFamiliesOfCode(codeId: string, now: number): Promise<number>;
   revokeFamiliesOfGrant(grantId: string, now: number): Promise<number>;
   deleteExpired(before: number): Promise<number>;
+  /**
+   * Deletes, with their remaining tokens, the families revoked before `before` and those created
+   * before it whose every access and refresh token expired before it. Returns how many went.
+   */
+  deleteFinishedFamilies(before: number): Promise<number>;
 }
 
 const HASH = '\u0000token-hash';
@@ -262,6 +267,52 @@ export function createOAuthTokenRepository(db: Kysely<Database>): OAuthTokenRepo
         .where('expires_at', '<', before)
         .executeTakeFirst();
       return Number(access.numDeletedRows) + Number(refresh.numDeletedRows);
+    },
+    async deleteFinishedFamilies(before) {
+      // Why created_at too: a family is inserted a moment before its first tokens, and must not
+      // look finished in between.
+      const finished = db
+        .selectFrom('oauth_families as f')
+        .select('f.id')
+        .where((eb) =>
+          eb.or([
+            eb('f.revoked_at', '<', before),
+            eb.and([
+              eb('f.created_at', '<', before),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('oauth_refresh_tokens as r')
+                    .select('r.id')
+                    .whereRef('r.family_id', '=', 'f.id')
+                    .where('r.expires_at', '>=', before),
+                ),
+              ),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('oauth_access_tokens as t')
+                    .select('t.id')
+                    .whereRef('t.family_id', '=', 'f.id')
+                    .where('t.expires_at', '>=', before),
+                ),
+              ),
+            ]),
+          ]),
+        );
+      // Why batches: one IN list per statement stays far below the bound-parameter limits.
+      let deleted = 0;
+      for (;;) {
+        const ids = (await finished.limit(500).execute()).map((row) => row.id);
+        if (ids.length === 0) return deleted;
+        // Why the tokens explicitly: the schema cascades, but the purge should not depend on it.
+        // Each step is safe to repeat, so an interrupted run is finished by the next one.
+        await db.deleteFrom('oauth_access_tokens').where('family_id', 'in', ids).execute();
+        await db.deleteFrom('oauth_refresh_tokens').where('family_id', 'in', ids).execute();
+        const result = await db.deleteFrom('oauth_families').where('id', 'in', ids).executeTakeFirst();
+        deleted += Number(result.numDeletedRows);
+        if (ids.length < 500) return deleted;
+      }
     },
   };
 }
