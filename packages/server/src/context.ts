@@ -69,7 +69,7 @@ export function createContext(deps: AppDeps): AppContext {
       publicUrl: deps.config.server.publicUrl,
     }),
     sessions,
-    appSessions: createAppSessions({ repos, clock, random }),
+    appSessions: createAppSessions({ repos, storage: deps.storage, clock, random }),
     introspectors: [],
     webhooks: createWebhookService({
       config: deps.config,

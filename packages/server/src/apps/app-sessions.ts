@@ -2,12 +2,17 @@ import { type AppSession, canonicalScopes, type Scope, TOKEN_PREFIXES } from '@a
 import { AntaraError } from '../errors/antara-error.js';
 import { type Clock, toSeconds } from '../lib/clock.js';
 import type { Random } from '../lib/random.js';
+import type { Storage } from '../storage/database.js';
+import { batchWriter, createGroupCommit } from '../storage/group-commit.js';
 import type { ApiKeyRow } from '../storage/repositories/api-keys.js';
-import type { AppTokenWithApp } from '../storage/repositories/app-tokens.js';
+import {
+  type AppTokenRow,
+  type AppTokenWithApp,
+  createAppTokenRepository,
+} from '../storage/repositories/app-tokens.js';
 import type { AppRow } from '../storage/repositories/apps.js';
 import type { Repositories } from '../storage/repositories/index.js';
 import { hashToken, looksLike, mintToken } from '../tokens/opaque-token.js';
-import { createTokenWriter } from './token-writer.js';
 
 /** Scopes an app (and so an API key) can hold. */
 export const APP_SCOPES: readonly Scope[] = ['ai.chat', 'identity.read', 'messages.send'];
@@ -44,15 +49,28 @@ export function unknownScope(names: readonly string[]): AntaraError {
 
 export function createAppSessions({
   repos,
+  storage,
   clock,
   random,
 }: {
   repos: Repositories;
+  storage: Storage;
   clock: Clock;
   random: Random;
 }): AppSessions {
-  // The hottest write of the API: concurrent exchanges share one commit.
-  const insertToken = createTokenWriter((rows) => repos.appTokens.insertMany(rows));
+  // The hottest write of the API: tokens of exchanges that arrive together go into one
+  // multi-row INSERT and one commit, and each exchange answers only once its row is durable.
+  // A token row cannot conflict with its neighbours (random id and hash), so a failing batch
+  // is rare; it is retried row by row, so a bad row fails alone. Nothing is ever queued
+  // after the route answered, so this writer needs no close of its own.
+  const insertToken = batchWriter(
+    createGroupCommit(storage),
+    async (trx, rows: readonly AppTokenRow[]) => {
+      await createAppTokenRepository(trx).insertMany([...rows]);
+      return rows.map(() => undefined);
+    },
+    200,
+  );
   return {
     async findKey(apiKey, appId) {
       if (!looksLike(apiKey, TOKEN_PREFIXES.apiKey)) return null;

@@ -24,6 +24,10 @@ export interface GroupCommitStats {
  * many of them durable. An item that throws rejects with its own error and never fails its
  * neighbours (see {@link Isolation}); `run` resolves only after the COMMIT that made the
  * item durable returned.
+ *
+ * This is the server's one batching writer. Work closures (an OAuth exchange, a consent) go
+ * through `run`; rows of one kind that are written together (app tokens, messages, webhook
+ * attempts) go through {@link batchWriter}, which hands a whole batch to one work item.
  */
 export interface GroupCommit {
   run<T>(work: Work<T>): Promise<T>;
@@ -86,8 +90,9 @@ export function createGroupCommit(storage: Storage, options: GroupCommitOptions 
   function schedule(): void {
     if (scheduled || queue.length === 0 || inFlight >= concurrency) return;
     scheduled = true;
-    // Why setImmediate and not a microtask: requests whose bytes arrived in the same turn of
-    // the event loop are all parsed and enqueued before the check phase runs the flush.
+    // Why setImmediate and not a microtask (or a timer): requests whose bytes arrived in the
+    // same turn of the event loop are all parsed and enqueued before the check phase runs
+    // the flush, and no request waits longer than that turn for its batch to start.
     setImmediate(flush);
   }
 
@@ -219,10 +224,12 @@ async function runInSavepoint(trx: Kysely<Database>, work: Work<unknown>): Promi
  * Items written together: `write` gets every item that arrived while its batch was open
  * and stores them in a few statements (a multi-row INSERT per table) instead of a few per
  * item, which matters most where each statement is a network round trip. The batch is one
- * work item of `groupCommit`, so it shares that transaction and its durability. It must
- * return one result per item, in order. When the whole batch fails, each item is written
- * alone, so one bad item fails by itself. At most `maxItems` go in one batch, which keeps a
- * multi-row statement under the databases' parameter limits.
+ * work item of `groupCommit`, so it shares that transaction and its durability, and each
+ * caller's promise settles only after that COMMIT. It must return one result per item, in
+ * order. When the whole batch fails, each item is written alone (again through the group
+ * commit, so still isolated from the others), so one bad item fails by itself instead of
+ * taking its neighbours with it. At most `maxItems` go in one batch, which keeps a multi-row
+ * statement under the databases' parameter limits.
  */
 export function batchWriter<I, R>(
   groupCommit: GroupCommit,

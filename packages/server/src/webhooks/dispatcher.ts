@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
+import { batchWriter, createGroupCommit } from '../storage/group-commit.js';
 import {
   createWebhookDeliveryRepository,
   type WebhookDeliveryRow,
@@ -10,7 +11,6 @@ import {
   type WebhookEndpointRow,
 } from '../storage/repositories/webhook-endpoints.js';
 import type { Database } from '../storage/schema.js';
-import { type BatchWriter, createBatchWriter } from './batch-writer.js';
 import type { HostResolver } from './destination.js';
 import { fanOutBatch } from './fan-out.js';
 import {
@@ -98,7 +98,13 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
       resolve: options.resolve ?? ctx.webhooks.resolve,
       timeoutMs,
     });
-  const recorder: BatchWriter<Settlement> = createBatchWriter(ctx.storage, settle);
+  // Attempts that finish together are recorded in one transaction (one fsync on SQLite),
+  // written with one statement per table; a batch that fails is retried item by item.
+  const recorderCommit = createGroupCommit(ctx.storage);
+  const record = batchWriter(recorderCommit, async (trx, batch: readonly Settlement[]) => {
+    await settle(trx, batch);
+    return batch.map(() => undefined);
+  });
   const skipLocked = ctx.storage.capabilities.supportsSkipLocked;
   const inFlight = new Set<Promise<boolean>>();
 
@@ -151,12 +157,12 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
     const result = await client.post(endpoint.url, headers, delivery.payload, attemptedAt);
     const now = ctx.clock.now();
     const verdict = judgeAttempt(result, delivery.schedule_step, now);
-    await recorder.write({ delivery, endpoint, attemptedAt, webhookTimestamp, result, verdict, now });
+    await record({ delivery, endpoint, attemptedAt, webhookTimestamp, result, verdict, now });
     return verdict.kind === 'succeeded';
   }
 
   /** Records a batch of attempts in one transaction: one insert, one update for the successes. */
-  async function settle(trx: Kysely<Database>, batch: Settlement[]): Promise<void> {
+  async function settle(trx: Kysely<Database>, batch: readonly Settlement[]): Promise<void> {
     const deliveries = createWebhookDeliveryRepository(trx);
     const endpoints = createWebhookEndpointRepository(trx);
     const recorded = await deliveries.insertAttempts(
@@ -344,7 +350,7 @@ export function createWebhookDispatcher(ctx: AppContext, options: DispatcherOpti
       await running;
       running = null;
       await Promise.allSettled([...inFlight]);
-      await recorder.close();
+      await recorderCommit.close();
       await client.close();
     },
   };
