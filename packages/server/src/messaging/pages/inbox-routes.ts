@@ -80,8 +80,9 @@ export function registerInboxPages(app: TypedApp, ctx: AppContext, inbox: Inbox)
       if (filterApp) query.set('app', filterApp.id);
       if (unread) query.set('unread', '1');
       if (page.nextCursor) query.set('cursor', page.nextCursor);
+      const csrf = csrfToken(ctx, request, reply);
       const body = inboxListView({
-        csrf: csrfToken(ctx, request, reply),
+        csrf,
         apps,
         mutedAppIds: new Set(muted.map((m) => m.appId)),
         messages: page.messages,
@@ -90,7 +91,11 @@ export function registerInboxPages(app: TypedApp, ctx: AppContext, inbox: Inbox)
         olderHref: page.nextCursor ? `/inbox?${query}` : null,
         alert: alertFor(done),
       });
-      return sendPage(reply, { title: filterApp ? `Messages from ${filterApp.name}` : 'Inbox', body });
+      return sendPage(reply, {
+        title: filterApp ? `Messages from ${filterApp.name}` : 'Inbox',
+        body,
+        nav: { csrf, current: 'inbox' },
+      });
     },
   );
 
@@ -116,14 +121,15 @@ export function registerInboxPages(app: TypedApp, ctx: AppContext, inbox: Inbox)
         appId ? ctx.repos.messageMutes.find(user.id, appId) : undefined,
         ctx.repos.messageReports.findByMessageAndUser(item.message.id, user.id),
       ]);
+      const csrf = csrfToken(ctx, request, reply);
       const body = messageView({
-        csrf: csrfToken(ctx, request, reply),
+        csrf,
         item,
         muted: mutedAt !== undefined,
         reported: report !== undefined,
         alert: alertFor(request.query.done),
       });
-      return sendPage(reply, { title: titleOf(item.message) || 'Message', body });
+      return sendPage(reply, { title: titleOf(item.message) || 'Message', body, nav: { csrf } });
     },
   );
 

@@ -34,7 +34,11 @@ export function registerAccountRoutes(app: TypedApp, ctx: AppContext): void {
     const csrf = csrfToken(ctx, request, reply);
     // The "Connected apps" section belongs to the grants domain (src/grants/pages/).
     const body = html`${accountView({ account, csrf, form, alert: options.alert })}${await connectedAppsSection(ctx, request, user.id, csrf)}`;
-    return sendPage(reply, { title: 'Your account', body }, options.status);
+    return sendPage(
+      reply,
+      { title: 'Your account', body, nav: { csrf, current: 'account' } },
+      options.status,
+    );
   }
 
   app.get(

@@ -22,10 +22,6 @@ export function accountView({ account, csrf, form, alert }: AccountViewModel): H
 <dt>Trust level</dt><dd data-field="trust-level"><span class="badge">${account.trustLevel}</span> <span class="muted">${account.trustMeaning}</span></dd>
 <dt>Email</dt><dd>${account.email} <span class="muted">${account.verified ? 'verified' : 'not verified'}</span></dd>
 </dl>
-<form method="post" action="/sign-out">
-${csrfField}
-<button type="submit" class="secondary">Sign out</button>
-</form>
 </section>
 <section class="card">
 <h2>Change your profile</h2>
