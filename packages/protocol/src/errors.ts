@@ -61,6 +61,10 @@ export const ERROR_CODES = {
     message: 'The person did not allow this app to send them messages (messages.send).',
   },
   recipient_muted: { status: 403, message: 'The person has muted messages from this sender.' },
+  app_restricted: {
+    status: 403,
+    message: 'This app is restricted by moderation and may not send messages for now.',
+  },
   idempotency_key_required: {
     status: 400,
     message: 'Send an Idempotency-Key header (1 to 255 printable ASCII characters).',

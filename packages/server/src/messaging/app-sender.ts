@@ -20,6 +20,8 @@ export function createAppSender(ctx: AppContext): SenderKind {
     prefix: TOKEN_PREFIXES.appAccess,
     async authenticate(request, reply) {
       const { app } = await requireAppToken(ctx, request, 'messages.send', reply);
+      // CONTRACT §8: an app under `restrict` keeps its grants and lookups but sends nothing.
+      if (app.moderation_state === 'restrict') throw new AntaraError('app_restricted');
       return {
         kind: 'app',
         id: app.id,

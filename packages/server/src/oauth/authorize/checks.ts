@@ -50,6 +50,17 @@ export async function knownClient({ ctx, params, draft }: CheckState): Promise<v
   draft.app = app;
 }
 
+/**
+ * An app under `restrict` (CONTRACT §8) gets no new authorizations: no new grant, no wider
+ * scopes, no new code. Its existing grants and tokens keep working. Checked last, once the
+ * client and redirect URI are trusted, so the app hears `access_denied` at its redirect URI.
+ */
+export function notRestricted({ draft }: CheckState): void {
+  if (draft.app?.moderation_state === 'restrict') {
+    throw new AuthorizeFailure('access_denied', 'This app may not receive new authorizations for now.');
+  }
+}
+
 /** The redirect_uri is one the app registered: exact match, a loopback port aside (RFC 8252 §7.3). */
 export function registeredRedirectUri({ params, draft }: CheckState): void {
   const uri = params.redirect_uri;
@@ -169,4 +180,5 @@ export const AUTHORIZE_CHECKS: readonly AuthorizeCheck[] = [
   knownScopes,
   boundedStateAndNonce,
   supportedPrompt,
+  notRestricted,
 ];
