@@ -1,0 +1,2 @@
+/** `@antara/sdk/server`: exactly `@antara/server-sdk`, Antara for Node servers. */
+export * from '@antara/server-sdk';
