@@ -4,6 +4,7 @@ import { registerAccountRoutes } from './account/account-routes.js';
 import { registerAssetRoutes } from './assets.js';
 import { registerMagicLinkRoute } from './sign-in/magic-link.js';
 import { registerSignInRoutes } from './sign-in/sign-in-routes.js';
+import { registerTrustModelRoute } from './trust-model/trust-model-route.js';
 
 /**
  * The server-rendered site: sign-in by email code or magic link, and the account page.
@@ -15,4 +16,5 @@ export function registerPageRoutes(app: TypedApp, ctx: AppContext): void {
   registerSignInRoutes(app, ctx);
   registerMagicLinkRoute(app, ctx);
   registerAccountRoutes(app, ctx);
+  registerTrustModelRoute(app, ctx);
 }
