@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { precompiled } from '../precompiled.js';
 import type { ApiKeysTable, Database } from '../schema.js';
-import type { AppRow } from './apps.js';
+import { type AppRow, JOINED_APP_COLUMNS, splitJoinedApp } from './apps.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 
@@ -30,16 +30,7 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
       .selectFrom('api_keys as k')
       .innerJoin('apps as a', 'a.id', 'k.app_id')
       .selectAll('k')
-      .select([
-        'a.owner_user_id as a_owner_user_id',
-        'a.name as a_name',
-        'a.homepage_url as a_homepage_url',
-        'a.redirect_uris as a_redirect_uris',
-        'a.trust_level as a_trust_level',
-        'a.moderation_state as a_moderation_state',
-        'a.created_at as a_created_at',
-        'a.updated_at as a_updated_at',
-      ])
+      .select(JOINED_APP_COLUMNS)
       .where('k.key_hash', '=', keyHash)
       .where('k.revoked_at', 'is', null),
   );
@@ -55,31 +46,8 @@ export function createApiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
     async findLiveWithAppByHash(keyHash) {
       const [row] = await findLiveWithApp(keyHash);
       if (!row) return undefined;
-      const {
-        a_owner_user_id,
-        a_name,
-        a_homepage_url,
-        a_redirect_uris,
-        a_trust_level,
-        a_moderation_state,
-        a_created_at,
-        a_updated_at,
-        ...key
-      } = row;
-      return {
-        key,
-        app: {
-          id: key.app_id,
-          owner_user_id: a_owner_user_id,
-          name: a_name,
-          homepage_url: a_homepage_url,
-          redirect_uris: a_redirect_uris,
-          trust_level: a_trust_level,
-          moderation_state: a_moderation_state,
-          created_at: a_created_at,
-          updated_at: a_updated_at,
-        },
-      };
+      const { app, own } = splitJoinedApp(row, row.app_id);
+      return { key: own, app };
     },
     listByApp(appId, limit, before) {
       let query = db.selectFrom('api_keys').selectAll().where('app_id', '=', appId);

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { precompiled } from '../precompiled.js';
 import type { AppTokensTable, Database } from '../schema.js';
-import type { AppRow } from './apps.js';
+import { type AppRow, JOINED_APP_COLUMNS, splitJoinedApp } from './apps.js';
 
 export type AppTokenRow = Selectable<AppTokensTable>;
 
@@ -29,17 +29,7 @@ export function createAppTokenRepository(db: Kysely<Database>): AppTokenReposito
       .innerJoin('apps as a', 'a.id', 't.app_id')
       .innerJoin('api_keys as k', 'k.id', 't.api_key_id')
       .selectAll('t')
-      .select([
-        'a.owner_user_id as a_owner_user_id',
-        'a.name as a_name',
-        'a.homepage_url as a_homepage_url',
-        'a.redirect_uris as a_redirect_uris',
-        'a.trust_level as a_trust_level',
-        'a.moderation_state as a_moderation_state',
-        'a.created_at as a_created_at',
-        'a.updated_at as a_updated_at',
-        'k.display_prefix as k_display_prefix',
-      ])
+      .select([...JOINED_APP_COLUMNS, 'k.display_prefix as k_display_prefix'])
       .where('t.token_hash', '=', tokenHash)
       .where('t.revoked_at', 'is', null)
       .where('t.expires_at', '>', now)
@@ -55,33 +45,9 @@ export function createAppTokenRepository(db: Kysely<Database>): AppTokenReposito
     async findLiveByHash(tokenHash, now) {
       const [row] = await findLive(tokenHash, now);
       if (!row) return undefined;
-      const {
-        a_owner_user_id,
-        a_name,
-        a_homepage_url,
-        a_redirect_uris,
-        a_trust_level,
-        a_moderation_state,
-        a_created_at,
-        a_updated_at,
-        k_display_prefix,
-        ...token
-      } = row;
-      return {
-        token,
-        app: {
-          id: token.app_id,
-          owner_user_id: a_owner_user_id,
-          name: a_name,
-          homepage_url: a_homepage_url,
-          redirect_uris: a_redirect_uris,
-          trust_level: a_trust_level,
-          moderation_state: a_moderation_state,
-          created_at: a_created_at,
-          updated_at: a_updated_at,
-        },
-        key: { id: token.api_key_id, prefix: k_display_prefix },
-      };
+      const { app, own } = splitJoinedApp(row, row.app_id);
+      const { k_display_prefix, ...token } = own;
+      return { token, app, key: { id: token.api_key_id, prefix: k_display_prefix } };
     },
     async deleteExpired(before) {
       const result = await db.deleteFrom('app_tokens').where('expires_at', '<', before).executeTakeFirst();

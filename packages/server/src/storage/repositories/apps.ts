@@ -44,3 +44,61 @@ export function createAppRepository(db: Kysely<Database>): AppRepository {
 
 /** Redirect URIs are stored as a JSON array of exact strings. */
 export const redirectUrisOf = (app: AppRow): string[] => JSON.parse(app.redirect_uris) as string[];
+
+/**
+ * The columns of a joined `apps as a`, prefixed so they cannot clash with the row they are
+ * joined to. Select them with `.select(JOINED_APP_COLUMNS)` and split with {@link splitJoinedApp}.
+ */
+export const JOINED_APP_COLUMNS = [
+  'a.owner_user_id as a_owner_user_id',
+  'a.name as a_name',
+  'a.homepage_url as a_homepage_url',
+  'a.redirect_uris as a_redirect_uris',
+  'a.trust_level as a_trust_level',
+  'a.moderation_state as a_moderation_state',
+  'a.created_at as a_created_at',
+  'a.updated_at as a_updated_at',
+] as const;
+
+interface JoinedApp {
+  a_owner_user_id: string;
+  a_name: string;
+  a_homepage_url: string | null;
+  a_redirect_uris: string;
+  a_trust_level: string;
+  a_moderation_state: string;
+  a_created_at: number;
+  a_updated_at: number;
+}
+
+/** Splits a row selected with {@link JOINED_APP_COLUMNS} into the app and the row's own columns. */
+export function splitJoinedApp<R extends JoinedApp>(
+  row: R,
+  appId: string,
+): { app: AppRow; own: Omit<R, keyof JoinedApp> } {
+  const {
+    a_owner_user_id,
+    a_name,
+    a_homepage_url,
+    a_redirect_uris,
+    a_trust_level,
+    a_moderation_state,
+    a_created_at,
+    a_updated_at,
+    ...own
+  } = row;
+  return {
+    app: {
+      id: appId,
+      owner_user_id: a_owner_user_id,
+      name: a_name,
+      homepage_url: a_homepage_url,
+      redirect_uris: a_redirect_uris,
+      trust_level: a_trust_level,
+      moderation_state: a_moderation_state,
+      created_at: a_created_at,
+      updated_at: a_updated_at,
+    },
+    own,
+  };
+}
