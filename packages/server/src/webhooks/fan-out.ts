@@ -12,6 +12,7 @@ import {
   type WebhookEndpointRow,
 } from '../storage/repositories/webhook-endpoints.js';
 import type { Database } from '../storage/schema.js';
+import { newDelivery } from './new-delivery.js';
 
 /**
  * The exact body of a delivery: `{type, timestamp, data}` (CONTRACT §6). Built once at fan-out
@@ -54,23 +55,14 @@ export async function fanOutBatch(
     for (const event of events) {
       for (const endpoint of candidates) {
         if (!subscribed(endpoint, event)) continue;
-        rows.push({
-          id: deps.random.uuid(),
-          endpoint_id: endpoint.id,
-          app_id: endpoint.app_id,
-          event_id: event.id,
-          event_type: event.type,
-          payload: webhookBody(event),
-          status: 'pending',
-          attempt_count: 0,
-          schedule_step: 0,
-          next_attempt_at: now,
-          lease_owner: null,
-          lease_until: null,
-          created_at: now,
-          updated_at: now,
-          completed_at: null,
-        });
+        rows.push(
+          newDelivery(
+            deps.random.uuid(),
+            { endpointId: endpoint.id, appId: endpoint.app_id },
+            { id: event.id, type: event.type, payload: webhookBody(event) },
+            now,
+          ),
+        );
       }
     }
     const inserted = await deliveries.insertMany(rows);

@@ -8,6 +8,7 @@ import type { WebhookDeliveryRow } from '../storage/repositories/webhook-deliver
 import type { WebhookEndpointRow } from '../storage/repositories/webhook-endpoints.js';
 import type { DestinationPolicy } from './address-policy.js';
 import { checkWebhookUrl, destinationPolicy, type HostResolver, systemResolver } from './destination.js';
+import { newDelivery } from './new-delivery.js';
 import { createSecretBox, type SecretBox } from './secret-box.js';
 import { newSigningSecret } from './signature.js';
 
@@ -211,23 +212,12 @@ export function createWebhookService(deps: {
         timestamp: new Date(now).toISOString(),
         data: { appId, endpointId: id, message: 'A test event from Antara. It carries no user data.' },
       });
-      const row: WebhookDeliveryRow = {
-        id: random.uuid(),
-        endpoint_id: id,
-        app_id: appId,
-        event_id: eventId,
-        event_type: TEST_EVENT_TYPE,
-        payload,
-        status: 'pending',
-        attempt_count: 0,
-        schedule_step: 0,
-        next_attempt_at: now,
-        lease_owner: null,
-        lease_until: null,
-        created_at: now,
-        updated_at: now,
-        completed_at: null,
-      };
+      const row = newDelivery(
+        random.uuid(),
+        { endpointId: id, appId },
+        { id: eventId, type: TEST_EVENT_TYPE, payload },
+        now,
+      );
       await repos.webhookDeliveries.insertMany([row]);
       return row;
     },
