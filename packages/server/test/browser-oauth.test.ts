@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrCreateVerifiedAccount } from '../src/identity/accounts.js';
+import { launchChromium } from './support/chromium.js';
 import type { Harness } from './support/harness.js';
 import { authorizeParams, pkcePair, startIssuer } from './support/oauth.js';
 import { type SmtpPeer, startSmtpPeer } from './support/smtp-peer.js';
@@ -50,18 +51,7 @@ describe('the OAuth flow in real Chromium', () => {
     smtp = await startSmtpPeer();
     h = await startIssuer('sqlite', { env: { ANTARA_SMTP_URL: smtp.url }, realClock: true });
     callback = await startCallback();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

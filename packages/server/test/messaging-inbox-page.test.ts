@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.js';
 import { type Harness, lastCodeFor, signIn, startHarness } from './support/harness.js';
 import { approve, messagingApp, send } from './support/messaging.js';
 import { siteClient } from './support/site-client.js';
@@ -14,18 +15,7 @@ describe('the inbox page in real Chromium', () => {
   beforeAll(async () => {
     // No SMTP: the harness keeps the mails, so the test reads the sign-in code from them.
     h = await startHarness({ listen: true });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
