@@ -62,32 +62,33 @@ export function createUserSessionRepository(db: Kysely<Database>): UserSessionRe
     async findLiveByAccessHash(accessHash, now) {
       const [row] = await liveByAccessHash(accessHash, now);
       if (!row) return undefined;
-      const {
-        u_id,
-        u_email,
-        u_phone,
-        u_primary_slug,
-        u_display_name,
-        u_trust_level,
-        u_email_verified_at,
-        u_moderation_state,
-        u_created_at,
-        u_updated_at,
-        ...session
-      } = row;
+      // Why each field by name and not `{ u_id, …, ...session } = row`: an object rest copies
+      // through a slow runtime path, a measurable share of every uat_ and cookie request.
       return {
-        session,
+        session: {
+          id: row.id,
+          user_id: row.user_id,
+          kind: row.kind,
+          access_hash: row.access_hash,
+          access_expires_at: row.access_expires_at,
+          refresh_hash: row.refresh_hash,
+          previous_refresh_hash: row.previous_refresh_hash,
+          refresh_expires_at: row.refresh_expires_at,
+          created_at: row.created_at,
+          rotated_at: row.rotated_at,
+          revoked_at: row.revoked_at,
+        },
         user: {
-          id: u_id,
-          email: u_email,
-          phone: u_phone,
-          primary_slug: u_primary_slug,
-          display_name: u_display_name,
-          trust_level: u_trust_level,
-          email_verified_at: u_email_verified_at,
-          moderation_state: u_moderation_state,
-          created_at: u_created_at,
-          updated_at: u_updated_at,
+          id: row.u_id,
+          email: row.u_email,
+          phone: row.u_phone,
+          primary_slug: row.u_primary_slug,
+          display_name: row.u_display_name,
+          trust_level: row.u_trust_level,
+          email_verified_at: row.u_email_verified_at,
+          moderation_state: row.u_moderation_state,
+          created_at: row.u_created_at,
+          updated_at: row.u_updated_at,
         },
       };
     },
