@@ -71,34 +71,36 @@ interface JoinedApp {
   a_updated_at: number;
 }
 
+/** The app of a row selected with {@link JOINED_APP_COLUMNS}, without copying the rest of the row. */
+export function joinedAppOf(row: JoinedApp, appId: string): AppRow {
+  return {
+    id: appId,
+    owner_user_id: row.a_owner_user_id,
+    name: row.a_name,
+    homepage_url: row.a_homepage_url,
+    redirect_uris: row.a_redirect_uris,
+    trust_level: row.a_trust_level,
+    moderation_state: row.a_moderation_state,
+    created_at: row.a_created_at,
+    updated_at: row.a_updated_at,
+  };
+}
+
 /** Splits a row selected with {@link JOINED_APP_COLUMNS} into the app and the row's own columns. */
 export function splitJoinedApp<R extends JoinedApp>(
   row: R,
   appId: string,
 ): { app: AppRow; own: Omit<R, keyof JoinedApp> } {
   const {
-    a_owner_user_id,
-    a_name,
-    a_homepage_url,
-    a_redirect_uris,
-    a_trust_level,
-    a_moderation_state,
-    a_created_at,
-    a_updated_at,
+    a_owner_user_id: _owner,
+    a_name: _name,
+    a_homepage_url: _homepage,
+    a_redirect_uris: _redirects,
+    a_trust_level: _trust,
+    a_moderation_state: _moderation,
+    a_created_at: _created,
+    a_updated_at: _updated,
     ...own
   } = row;
-  return {
-    app: {
-      id: appId,
-      owner_user_id: a_owner_user_id,
-      name: a_name,
-      homepage_url: a_homepage_url,
-      redirect_uris: a_redirect_uris,
-      trust_level: a_trust_level,
-      moderation_state: a_moderation_state,
-      created_at: a_created_at,
-      updated_at: a_updated_at,
-    },
-    own,
-  };
+  return { app: joinedAppOf(row, appId), own };
 }

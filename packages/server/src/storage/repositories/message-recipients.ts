@@ -44,8 +44,14 @@ export function createMessageRecipientRepository(db: Kysely<Database>): MessageR
     return pairs.map((p): AppRecipient | undefined => {
       const row = found.get(`${p.appId}\u0000${p.slug}`);
       if (!row) return undefined;
-      const { appId: _appId, slug: _slug, mutedAt, ...rest } = row;
-      return { ...rest, muted: mutedAt !== null };
+      return {
+        grantId: row.grantId,
+        accountId: row.accountId,
+        grantStatus: row.grantStatus,
+        grantScopes: row.grantScopes,
+        accountModerationState: row.accountModerationState,
+        muted: row.mutedAt !== null,
+      };
     });
   }
 
