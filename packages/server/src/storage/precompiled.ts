@@ -1,4 +1,4 @@
-import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -19,7 +19,7 @@ export function precompiled<A extends unknown[], R>(
   build: (...args: A) => Compilable<R>,
 ): (...args: A) => Promise<R[]> {
   // Compiled on first use: repositories are also built per transaction, mostly never to run this.
-  let compiled: { sql: string; parameters: readonly unknown[]; slots: number[] } | undefined;
+  let compiled: { query: CompiledQuery<R>; slots: number[] } | undefined;
   const compile = () => {
     const placeholders = Array.from(
       { length: build.length },
@@ -30,16 +30,18 @@ export function precompiled<A extends unknown[], R>(
     if (new Set(slots.filter((slot) => slot >= 0)).size !== placeholders.length) {
       throw new Error('precompiled: every argument must appear in the query exactly as given');
     }
-    return { sql: query.sql, parameters: query.parameters, slots };
+    return { query, slots };
   };
   return async (...args) => {
     compiled ??= compile();
-    const { slots } = compiled;
-    const parameters = compiled.parameters.map((value, i) => {
+    const { query, slots } = compiled;
+    const parameters = query.parameters.map((value, i) => {
       const slot = slots[i] ?? -1;
       return slot >= 0 ? args[slot] : value;
     });
-    const result = await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters));
+    // The compiled query with new parameters, rather than CompiledQuery.raw(): that builds
+    // and freezes a new operation node on every call. No plugin reads the node or the id.
+    const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;
   };
 }
